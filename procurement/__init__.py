@@ -1,0 +1,1 @@
+"""Procurement social-value scoring service for UK councils."""

@@ -1,0 +1,49 @@
+"""Dependency providers: the caller's identity and the services bound to this request."""
+
+from typing import Any
+
+from litestar import Request
+from litestar.di import NamedDependency, Provide
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from procurement.api.params import provide_paging
+from procurement.config import Settings
+from procurement.principal import Principal
+from procurement.services.bids import BidService
+from procurement.services.organisations import OrganisationService
+from procurement.services.suppliers import SupplierService
+from procurement.services.tenders import TenderService
+from procurement.services.users import UserService
+
+
+def provide_actor(request: Request[Principal, Any, Any]) -> Principal:
+    """The signed-in user, set by the authentication middleware."""
+    return request.user
+
+
+def provide_settings(request: Request[Any, Any, Any]) -> Settings:
+    """The settings the app was built with."""
+    settings: Settings = request.app.state.settings
+    return settings
+
+
+def _service(cls: type[Any]) -> Provide:
+    def provide(
+        db_session: NamedDependency[AsyncSession], actor: NamedDependency[Principal]
+    ) -> Any:
+        return cls(db_session, actor)
+
+    provide.__annotations__["return"] = cls
+    return Provide(provide, sync_to_thread=False)
+
+
+SERVICE_DEPENDENCIES: dict[str, Provide] = {
+    "actor": Provide(provide_actor, sync_to_thread=False),
+    "paging": Provide(provide_paging, sync_to_thread=False),
+    "settings": Provide(provide_settings, sync_to_thread=False),
+    "organisations": _service(OrganisationService),
+    "users": _service(UserService),
+    "suppliers": _service(SupplierService),
+    "tenders": _service(TenderService),
+    "bids": _service(BidService),
+}

@@ -1,0 +1,99 @@
+"""The application factory: wires the database, security, API, pages and templates together."""
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from advanced_alchemy.extensions.litestar import (
+    AsyncSessionConfig,
+    SQLAlchemyAsyncConfig,
+    SQLAlchemyPlugin,
+)
+from litestar import Litestar
+from litestar.openapi import OpenAPIConfig
+from litestar.openapi.plugins import ScalarRenderPlugin, SwaggerRenderPlugin
+from litestar.openapi.spec import Components, SecurityScheme
+from litestar.plugins.jinja import JinjaTemplateEngine
+from litestar.static_files import create_static_files_router
+from litestar.template.config import TemplateConfig
+from sqlmodel import SQLModel
+
+import procurement.models  # noqa: F401  (registers every table on the metadata)
+from procurement.api.auth import AuthController
+from procurement.api.bids import BidController
+from procurement.api.dependencies import SERVICE_DEPENDENCIES
+from procurement.api.errors import API_EXCEPTION_HANDLERS
+from procurement.api.health import health
+from procurement.api.organisations import OrganisationController
+from procurement.api.suppliers import SupplierController
+from procurement.api.tenders import TenderController
+from procurement.api.users import UserController
+from procurement.config import BUILD_DIR, NODE_MODULES_DIR, TEMPLATES_DIR, Settings, get_settings
+from procurement.db import create_engine, session_factory
+from procurement.security import authentication_middleware, csrf_config, session_config
+
+API_CONTROLLERS = [
+    AuthController,
+    OrganisationController,
+    UserController,
+    SupplierController,
+    TenderController,
+    BidController,
+]
+
+
+def create_app(settings: Settings | None = None) -> Litestar:
+    """Build the service for the given settings (by default, from the environment)."""
+    settings = settings or get_settings()
+    engine = create_engine(settings.database_url)
+    sessions = session_factory(engine)
+
+    @asynccontextmanager
+    async def lifespan(app: Litestar) -> AsyncIterator[None]:
+        app.state.sessionmaker = sessions
+        app.state.settings = settings
+        try:
+            yield
+        finally:
+            await engine.dispose()
+
+    database = SQLAlchemyAsyncConfig(
+        engine_instance=engine,
+        session_config=AsyncSessionConfig(expire_on_commit=False),
+        metadata=SQLModel.metadata,
+        create_all=False,  # the schema belongs to Alembic
+    )
+    static = [
+        create_static_files_router(
+            path="/assets",
+            directories=[BUILD_DIR / "assets"],
+            name="assets",
+            include_in_schema=False,
+        ),
+        create_static_files_router(
+            path="/assets/govuk",
+            directories=[NODE_MODULES_DIR / "govuk-frontend" / "dist" / "govuk" / "assets"],
+            name="govuk_assets",
+            include_in_schema=False,
+        ),
+    ]
+    return Litestar(
+        route_handlers=[health, *API_CONTROLLERS, *static],
+        dependencies=SERVICE_DEPENDENCIES,
+        exception_handlers=API_EXCEPTION_HANDLERS,
+        plugins=[SQLAlchemyPlugin(config=database)],
+        middleware=[session_config(settings).middleware, authentication_middleware()],
+        csrf_config=csrf_config(settings),
+        template_config=TemplateConfig(directory=TEMPLATES_DIR, engine=JinjaTemplateEngine),
+        openapi_config=OpenAPIConfig(
+            title="Procurement social-value scoring",
+            version="1",
+            path="/schema",
+            render_plugins=[ScalarRenderPlugin(), SwaggerRenderPlugin(path="/swagger")],
+            components=Components(
+                security_schemes={"bearer": SecurityScheme(type="http", scheme="bearer")}
+            ),
+            security=[{"bearer": []}],
+        ),
+        lifespan=[lifespan],
+        debug=False,
+    )

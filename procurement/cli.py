@@ -1,0 +1,206 @@
+"""The `procurement` command: serve, migrate, seed the demo, and manage users and tokens."""
+
+import asyncio
+import sys
+import uuid
+from collections.abc import Awaitable, Callable
+from datetime import timedelta
+from typing import TypeVar
+
+import click
+import sqlalchemy as sa
+from pydantic import ValidationError
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import col
+
+from procurement.config import get_settings
+from procurement.db import create_engine, open_session
+from procurement.domain.roles import Role
+from procurement.errors import DomainError
+from procurement.migrate import upgrade_database
+from procurement.models import Organisation, User
+from procurement.schemas.user import UserCreate
+from procurement.services.auth import AuthService, hash_password
+from procurement.services.users import create_user
+
+T = TypeVar("T")
+
+
+def _run(work: Callable[..., Awaitable[T]]) -> T:
+    """Run an async use case against the configured database."""
+
+    async def main() -> T:
+        engine = create_engine(get_settings().database_url)
+        try:
+            async with open_session(engine) as session:
+                return await work(session)
+        finally:
+            await engine.dispose()
+
+    try:
+        return asyncio.run(main())
+    except DomainError as error:
+        messages = "; ".join(f"{e.field}: {e.message}" for e in error.errors) or error.detail
+        raise click.ClickException(messages) from error
+
+
+@click.group()
+def main() -> None:
+    """Procurement social-value scoring service."""
+
+
+@main.command()
+@click.option("--host", default=None, help="Defaults to HOST from the settings.")
+@click.option("--port", type=int, default=None, help="Defaults to PORT from the settings.")
+@click.option("--workers", type=int, default=1, show_default=True, help="Worker processes.")
+def serve(host: str | None, port: int | None, workers: int) -> None:
+    """Serve the web UI and API."""
+    import uvicorn
+
+    settings = get_settings()
+    host, port = host or settings.host, port or settings.port
+    click.echo(f"Serving on http://{host}:{port}  (API docs at /schema)")
+    uvicorn.run(
+        "procurement.app:create_app",
+        factory=True,
+        host=host,
+        port=port,
+        workers=workers,
+        proxy_headers=True,
+        log_level="info",
+    )
+
+
+@main.group()
+def db() -> None:
+    """Database schema."""
+
+
+@db.command("upgrade")
+def db_upgrade() -> None:
+    """Migrate the database to the latest schema."""
+    upgrade_database(get_settings().database_url)
+    click.echo("Database is up to date.")
+
+
+@main.command("seed-demo")
+def seed_demo_command() -> None:
+    """Seed the demo council on an empty database and print its logins."""
+    from procurement.demo import seed_demo
+
+    logins = _run(seed_demo)
+    if logins is None:
+        click.echo("Demo data already present; logins were printed when it was first seeded.")
+        click.echo("Reset them with: procurement users set-password --email EMAIL")
+        return
+    click.echo("\nDemo logins (demo data only; these accounts exist nowhere else):")
+    for login in logins:
+        click.echo(f"  {login.role.value:<12} {login.email:<48} {login.password}   ({login.note})")
+    click.echo("")
+
+
+@main.group()
+def users() -> None:
+    """User accounts."""
+
+
+def _read_password(prompt: bool) -> str:
+    if sys.stdin.isatty() and prompt:
+        return str(click.prompt("Password", hide_input=True, confirmation_prompt=True))
+    return sys.stdin.readline().rstrip("\n")
+
+
+@users.command("create")
+@click.option("--email", required=True)
+@click.option("--role", required=True, type=click.Choice([r.value for r in Role]))
+@click.option("--name", "full_name", default=None, help="Full name; defaults to the email.")
+@click.option("--supplier-id", default=None, help="For the supplier role: the supplier's id.")
+@click.option("--organisation-id", default=None, help="Needed only when there are several.")
+def users_create(
+    email: str,
+    role: str,
+    full_name: str | None,
+    supplier_id: str | None,
+    organisation_id: str | None,
+) -> None:
+    """Create a user. The password is prompted for, or read from stdin."""
+    password = _read_password(prompt=True)
+    try:
+        data = UserCreate(
+            email=email,
+            full_name=full_name or email,
+            role=Role(role),
+            supplier_id=uuid.UUID(supplier_id) if supplier_id else None,
+            password=password,
+        )
+    except ValidationError as error:
+        raise click.ClickException(
+            "; ".join(
+                f"{'.'.join(map(str, e['loc'])) or 'input'}: {e['msg']}" for e in error.errors()
+            )
+        ) from error
+
+    async def work(session: AsyncSession) -> User:
+        organisation = await _one_organisation(session, organisation_id)
+        return await create_user(session, organisation, data)
+
+    user = _run(work)
+    click.echo(f"Created {user.role.value} user {user.email} ({user.id})")
+
+
+@users.command("set-password")
+@click.option("--email", required=True)
+def users_set_password(email: str) -> None:
+    """Set a user's password. It is prompted for, or read from stdin."""
+    password = _read_password(prompt=True)
+    if len(password) < 12:
+        raise click.ClickException("The password must be at least 12 characters")
+
+    async def work(session: AsyncSession) -> None:
+        user = await session.scalar(sa.select(User).where(col(User.email) == email.lower()))
+        if user is None:
+            raise click.ClickException(f"No user with email {email}")
+        user.password_hash = hash_password(password)
+        user.touch()
+        await session.commit()
+
+    _run(work)
+    click.echo(f"Password set for {email}")
+
+
+async def _one_organisation(session: AsyncSession, organisation_id: str | None) -> uuid.UUID:
+    ids = list((await session.scalars(sa.select(col(Organisation.id)))).all())
+    if organisation_id:
+        match = [i for i in ids if str(i) == organisation_id]
+        if not match:
+            raise click.ClickException(f"No organisation {organisation_id}")
+        return match[0]
+    if len(ids) != 1:
+        raise click.ClickException(
+            "Pass --organisation-id"
+            if ids
+            else "No organisation yet: run `procurement seed-demo` or create one"
+        )
+    return ids[0]
+
+
+@main.group()
+def tokens() -> None:
+    """API bearer tokens."""
+
+
+@tokens.command("create")
+@click.option("--email", required=True, help="The user the token acts for.")
+@click.option("--name", default="cli", show_default=True, help="A label for the token.")
+@click.option("--days", type=click.IntRange(1, 366), default=None, help="Lifetime in days.")
+def tokens_create(email: str, name: str, days: int | None) -> None:
+    """Issue a bearer token for a user and print it once."""
+    lifetime = timedelta(days=days or get_settings().token_lifetime_days)
+
+    async def work(session: AsyncSession) -> str:
+        user = await session.scalar(sa.select(User).where(col(User.email) == email.lower()))
+        if user is None or not user.is_active:
+            raise click.ClickException(f"No active user with email {email}")
+        return (await AuthService(session).issue_token(user.id, name, lifetime)).token
+
+    click.echo(_run(work))

@@ -1,0 +1,48 @@
+"""Who may do what. Each role does its own work and nothing else."""
+
+from enum import StrEnum
+
+
+class Role(StrEnum):
+    """A user's single role within their organisation."""
+
+    ADMIN = "admin"
+    PROCUREMENT = "procurement"
+    EVALUATOR = "evaluator"
+    FINANCE = "finance"
+    SUPPLIER = "supplier"
+
+
+class Permission(StrEnum):
+    """A kind of work; roles are granted permissions, handlers demand them."""
+
+    MANAGE_ORGANISATION = "manage_organisation"
+    MANAGE_USERS = "manage_users"
+    READ_SUPPLIERS = "read_suppliers"
+    MANAGE_SUPPLIERS = "manage_suppliers"
+    READ_TENDERS = "read_tenders"
+    MANAGE_TENDERS = "manage_tenders"
+    RECORD_BIDS = "record_bids"
+    SUBMIT_OWN_BID = "submit_own_bid"
+
+
+_STAFF_READ = {Permission.READ_SUPPLIERS, Permission.READ_TENDERS}
+
+GRANTS: dict[Role, frozenset[Permission]] = {
+    Role.ADMIN: frozenset(
+        {Permission.MANAGE_ORGANISATION, Permission.MANAGE_USERS, Permission.MANAGE_SUPPLIERS}
+        | _STAFF_READ
+    ),
+    Role.PROCUREMENT: frozenset(
+        {Permission.MANAGE_SUPPLIERS, Permission.MANAGE_TENDERS, Permission.RECORD_BIDS}
+        | _STAFF_READ
+    ),
+    Role.EVALUATOR: frozenset(_STAFF_READ),
+    Role.FINANCE: frozenset(_STAFF_READ),
+    Role.SUPPLIER: frozenset({Permission.READ_TENDERS, Permission.SUBMIT_OWN_BID}),
+}
+
+
+def has_permission(role: Role, permission: Permission) -> bool:
+    """True when the role is granted the permission."""
+    return permission in GRANTS[role]

@@ -1,0 +1,9 @@
+"""SQLModel tables. Importing this package registers every table on SQLModel.metadata."""
+
+from procurement.models.bid import Bid
+from procurement.models.organisation import Organisation
+from procurement.models.supplier import Supplier
+from procurement.models.tender import Tender
+from procurement.models.user import ApiToken, LoginAttempt, User
+
+__all__ = ["ApiToken", "Bid", "LoginAttempt", "Organisation", "Supplier", "Tender", "User"]

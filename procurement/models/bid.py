@@ -1,0 +1,29 @@
+"""The bid table."""
+
+import uuid
+from datetime import datetime
+from decimal import Decimal
+
+import sqlalchemy as sa
+from advanced_alchemy.types import DateTimeUTC
+from sqlmodel import Field
+
+from procurement.models.base import Entity, enum_column, money_column, optional_timestamp
+from procurement.schemas.bid import BidChannel, BidStatus
+
+
+class Bid(Entity, table=True):
+    """One supplier's bid for one tender. Replacing it keeps the same row."""
+
+    __tablename__ = "bid"
+    __table_args__ = (sa.UniqueConstraint("tender_id", "supplier_id", name="uq_bid_supplier"),)
+
+    tender_id: uuid.UUID = Field(foreign_key="tender.id", index=True)
+    supplier_id: uuid.UUID = Field(foreign_key="supplier.id", index=True)
+    price: Decimal = money_column()
+    status: BidStatus = enum_column(BidStatus)
+    channel: BidChannel = enum_column(BidChannel)
+    received_at: datetime = Field(sa_type=DateTimeUTC(timezone=True), nullable=False)
+    first_received_at: datetime = Field(sa_type=DateTimeUTC(timezone=True), nullable=False)
+    withdrawn_at: datetime | None = optional_timestamp()
+    submitted_by_id: uuid.UUID = Field(foreign_key="user_account.id")

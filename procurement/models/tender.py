@@ -1,0 +1,43 @@
+"""The tender table."""
+
+import uuid
+from datetime import datetime
+from decimal import Decimal
+
+import sqlalchemy as sa
+from advanced_alchemy.types import DateTimeUTC
+from sqlmodel import Field
+
+from procurement.domain.lifecycle import TenderStatus
+from procurement.models.base import (
+    Entity,
+    enum_column,
+    json_list_column,
+    money_column,
+    optional_timestamp,
+)
+
+
+class Tender(Entity, table=True):
+    """A competition for a contract, from draft to award."""
+
+    __tablename__ = "tender"
+    __table_args__ = (
+        sa.UniqueConstraint("organisation_id", "reference", name="uq_tender_reference"),
+    )
+
+    organisation_id: uuid.UUID = Field(foreign_key="organisation.id", index=True)
+    reference: str = Field(max_length=50, index=True)
+    title: str = Field(max_length=200)
+    description: str = Field(default="", sa_type=sa.Text)
+    cpv_codes: list[str] = json_list_column()
+    estimated_value: Decimal = money_column()
+    currency: str = Field(default="GBP", max_length=3)
+    submission_deadline: datetime = Field(sa_type=DateTimeUTC(timezone=True), nullable=False)
+    status: TenderStatus = enum_column(TenderStatus, index=True)
+    published_at: datetime | None = optional_timestamp()
+    closed_at: datetime | None = optional_timestamp()
+    cancelled_at: datetime | None = optional_timestamp()
+    close_reason: str | None = Field(default=None, sa_type=sa.Text)
+    cancel_reason: str | None = Field(default=None, sa_type=sa.Text)
+    created_by_id: uuid.UUID = Field(foreign_key="user_account.id")

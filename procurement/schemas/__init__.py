@@ -1,0 +1,1 @@
+"""API shapes: what requests may carry and what responses return."""

@@ -1,0 +1,58 @@
+"""User shapes. Passwords go in, never out."""
+
+import uuid
+from datetime import datetime
+
+from pydantic import EmailStr, Field, model_validator
+from sqlmodel import SQLModel
+
+from procurement.domain.roles import Role
+from procurement.schemas.fields import Name, Password, Version
+
+
+class UserBase(SQLModel):
+    """Fields an administrator sets for a user."""
+
+    email: EmailStr
+    full_name: Name
+    role: Role
+    supplier_id: uuid.UUID | None = Field(
+        default=None, description="Required for, and only for, the supplier role"
+    )
+
+    @model_validator(mode="after")
+    def _supplier_link(self) -> "UserBase":
+        if self.role is Role.SUPPLIER and self.supplier_id is None:
+            raise ValueError("A supplier user must be linked to a supplier (supplier_id)")
+        if self.role is not Role.SUPPLIER and self.supplier_id is not None:
+            raise ValueError("Only supplier users are linked to a supplier")
+        return self
+
+
+class UserCreate(UserBase):
+    """A new user with their first password (at least 12 characters)."""
+
+    password: Password
+
+
+class UserUpdate(SQLModel):
+    """A partial change; send the version you read."""
+
+    version: Version
+    full_name: Name | None = None
+    is_active: bool | None = None
+    password: Password | None = None
+
+
+class UserRead(SQLModel):
+    """A user as the API returns it."""
+
+    id: uuid.UUID
+    organisation_id: uuid.UUID
+    email: str
+    full_name: str
+    role: Role
+    supplier_id: uuid.UUID | None
+    is_active: bool
+    created_at: datetime
+    version: int

@@ -1,0 +1,1 @@
+"""Report rendering: Jinja HTML to PDF. Knows nothing of the database."""

@@ -1,0 +1,1 @@
+"""Pure scoring engine: frozen inputs in, explained results out."""
