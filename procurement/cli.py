@@ -19,11 +19,16 @@ from procurement.domain.roles import Role
 from procurement.errors import DomainError
 from procurement.migrate import upgrade_database
 from procurement.models import Organisation, User
+from procurement.schemas.organisation import OrganisationBase
 from procurement.schemas.user import UserCreate
-from procurement.services.auth import AuthService, hash_password
-from procurement.services.users import create_user
+from procurement.services.auth import AuthService
+from procurement.services.organisations import create_organisation
+from procurement.services.users import create_user, set_password
 
 T = TypeVar("T")
+# Demo passwords are random per install; they are kept beside the database so that every
+# `make run` can print them again. The file lives in the git-ignored data directory.
+DEMO_LOGINS_FILE = "demo-logins.txt"
 
 
 def _run(work: Callable[..., Awaitable[T]]) -> T:
@@ -42,6 +47,12 @@ def _run(work: Callable[..., Awaitable[T]]) -> T:
     except DomainError as error:
         messages = "; ".join(f"{e.field}: {e.message}" for e in error.errors) or error.detail
         raise click.ClickException(messages) from error
+
+
+def _validation_messages(error: ValidationError) -> str:
+    return "; ".join(
+        f"{'.'.join(map(str, e['loc'])) or 'input'}: {e['msg']}" for e in error.errors()
+    )
 
 
 @click.group()
@@ -88,15 +99,21 @@ def seed_demo_command() -> None:
     """Seed the demo council on an empty database and print its logins."""
     from procurement.demo import seed_demo
 
+    logins_file = get_settings().data_dir / DEMO_LOGINS_FILE
     logins = _run(seed_demo)
-    if logins is None:
-        click.echo("Demo data already present; logins were printed when it was first seeded.")
-        click.echo("Reset them with: procurement users set-password --email EMAIL")
-        return
-    click.echo("\nDemo logins (demo data only; these accounts exist nowhere else):")
-    for login in logins:
-        click.echo(f"  {login.role.value:<12} {login.email:<48} {login.password}   ({login.note})")
-    click.echo("")
+    if logins is not None:
+        lines = [
+            f"  {login.role.value:<12} {login.email:<48} {login.password}   ({login.note})"
+            for login in logins
+        ]
+        logins_file.parent.mkdir(parents=True, exist_ok=True)
+        logins_file.write_text("\n".join(lines) + "\n")
+        logins_file.chmod(0o600)
+    if logins_file.exists():
+        click.echo("\nDemo logins (demo data only; these accounts exist nowhere else):")
+        click.echo(logins_file.read_text())
+    else:
+        click.echo("The database already has data, so no demo was seeded.")
 
 
 @main.group()
@@ -156,16 +173,8 @@ def users_set_password(email: str) -> None:
     if len(password) < 12:
         raise click.ClickException("The password must be at least 12 characters")
 
-    async def work(session: AsyncSession) -> None:
-        user = await session.scalar(sa.select(User).where(col(User.email) == email.lower()))
-        if user is None:
-            raise click.ClickException(f"No user with email {email}")
-        user.password_hash = hash_password(password)
-        user.touch()
-        await session.commit()
-
-    _run(work)
-    click.echo(f"Password set for {email}")
+    _run(lambda session: set_password(session, email, password))
+    click.echo(f"Password set for {email}; their API tokens were revoked")
 
 
 async def _one_organisation(session: AsyncSession, organisation_id: str | None) -> uuid.UUID:
@@ -182,6 +191,31 @@ async def _one_organisation(session: AsyncSession, organisation_id: str | None) 
             else "No organisation yet: run `procurement seed-demo` or create one"
         )
     return ids[0]
+
+
+@main.group()
+def organisations() -> None:
+    """Organisations (councils) on this deployment."""
+
+
+@organisations.command("create")
+@click.option("--name", required=True, help="The council's name.")
+@click.option(
+    "--local-area",
+    default="",
+    help="Comma-separated postcode areas or districts that count as local, e.g. NN8,NN9,NE.",
+)
+def organisations_create(name: str, local_area: str) -> None:
+    """Create an organisation, e.g. the first one on a new deployment."""
+    try:
+        data = OrganisationBase(
+            name=name, local_area=[code for code in local_area.split(",") if code.strip()]
+        )
+    except ValidationError as error:
+        raise click.ClickException(_validation_messages(error)) from error
+    organisation = _run(lambda session: create_organisation(session, data))
+    click.echo(f"Created organisation {organisation.name} ({organisation.id})")
+    click.echo("Next: procurement users create --email E --role admin")
 
 
 @main.group()

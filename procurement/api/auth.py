@@ -13,6 +13,7 @@ from procurement.api.errors import ERROR_RESPONSES, RATE_LIMITED_RESPONSE
 from procurement.config import Settings
 from procurement.models import User
 from procurement.principal import Principal
+from procurement.schemas.fields import NO_NUL
 from procurement.schemas.user import UserRead
 from procurement.services.auth import AuthService, LoginPolicy
 
@@ -23,7 +24,11 @@ class TokenRequest(BaseModel):
     email: EmailStr
     password: str = Field(min_length=1, max_length=200)
     name: str = Field(
-        default="api", min_length=1, max_length=100, description="A label for the token"
+        default="api",
+        min_length=1,
+        max_length=100,
+        pattern=NO_NUL,
+        description="A label for the token",
     )
 
 
@@ -37,10 +42,7 @@ class TokenIssued(BaseModel):
 
 def login_policy(settings: NamedDependency[Settings]) -> LoginPolicy:
     """The configured limit on failed sign-ins."""
-    return LoginPolicy(
-        attempts=settings.login_attempt_limit,
-        window=timedelta(seconds=settings.login_attempt_window_seconds),
-    )
+    return LoginPolicy.from_settings(settings)
 
 
 class AuthController(Controller):
@@ -53,7 +55,7 @@ class AuthController(Controller):
         "/token",
         operation_id="createToken",
         responses={**ERROR_RESPONSES, 429: RATE_LIMITED_RESPONSE},
-        security=[],
+        security=[{}],  # an empty list would inherit the global bearer requirement
     )
     async def create_token(
         self,

@@ -8,8 +8,7 @@ from litestar.params import FromPath, JSONBody
 
 from procurement.api.errors import ERROR_RESPONSES
 from procurement.api.params import Paging
-from procurement.schemas.bid import BidRead, BidReceipt, BidRecord, BidReplace, BidSubmit
-from procurement.schemas.common import Page
+from procurement.schemas.bid import BidPage, BidPost, BidRead, BidReplace, ReceiptPage
 from procurement.services.bids import BidService
 
 
@@ -25,7 +24,7 @@ class BidController(Controller):
         bids: NamedDependency[BidService],
         tender_id: FromPath[uuid.UUID],
         paging: NamedDependency[Paging],
-    ) -> Page[BidRead] | Page[BidReceipt]:
+    ) -> BidPage | ReceiptPage:
         """Full bids after closing; receipts only (arrival times) while sealed."""
         return await bids.list(tender_id, paging.limit, paging.offset)
 
@@ -34,10 +33,10 @@ class BidController(Controller):
         self,
         bids: NamedDependency[BidService],
         tender_id: FromPath[uuid.UUID],
-        data: JSONBody[BidRecord | BidSubmit],
+        data: JSONBody[BidPost],
     ) -> BidRead:
         """A supplier submits its own bid; an officer records one by naming the supplier."""
-        return await bids.submit(tender_id, data)
+        return await bids.submit(tender_id, data.command())
 
     @get("/{bid_id:uuid}", operation_id="getBid", responses=ERROR_RESPONSES)
     async def get_bid(

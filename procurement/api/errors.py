@@ -79,6 +79,8 @@ def field_errors_from_validation(exc: ValidationException) -> list[FieldError]:
         if isinstance(item, dict):
             field = str(item.get("key") or item.get("source") or "body")
             message = str(item.get("message", "Invalid value")).removeprefix("Value error, ")
+            if field == "data" and item.get("source") == "body":  # no body was sent at all
+                field, message = "body", "Send the request body as a JSON object"
             errors.append(FieldError(field=field, message=message))
     return errors
 

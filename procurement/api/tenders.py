@@ -11,6 +11,7 @@ from procurement.api.errors import ERROR_RESPONSES
 from procurement.api.params import Paging
 from procurement.domain.lifecycle import TenderAction, TenderStatus
 from procurement.schemas.common import Page
+from procurement.schemas.fields import NO_NUL
 from procurement.schemas.tender import (
     TenderCreate,
     TenderRead,
@@ -36,7 +37,10 @@ class TenderController(Controller):
         paging: NamedDependency[Paging],
         status: FromQuery[TenderStatus | None] = None,
         q: Annotated[
-            str | None, QueryParameter(max_length=200, description="Text in the reference or title")
+            str | None,
+            QueryParameter(
+                max_length=200, pattern=NO_NUL, description="Text in the reference or title"
+            ),
         ] = None,
         sort: FromQuery[TenderSort] = TenderSort.CREATED_DESC,
     ) -> Page[TenderRead]:
@@ -112,7 +116,8 @@ class TenderController(Controller):
         self,
         tenders: NamedDependency[TenderService],
         tender_id: FromPath[uuid.UUID],
-        data: JSONBody[TenderTransition],
+        data: JSONBody[TenderTransition | None] = None,
     ) -> TenderRead:
         """Cancel a tender before award, with a reason."""
-        return await tenders.transition(tender_id, TenderAction.CANCEL, data)
+        # A missing body is answered like a missing reason: a 422 naming the `reason` field.
+        return await tenders.transition(tender_id, TenderAction.CANCEL, data or _NO_REASON)

@@ -1,6 +1,5 @@
 """The tender lifecycle: draft -> open -> closed -> evaluating -> awarded, or cancelled."""
 
-from dataclasses import dataclass
 from enum import StrEnum
 
 
@@ -39,17 +38,15 @@ _TRANSITIONS: dict[TenderAction, tuple[frozenset[TenderStatus], TenderStatus]] =
 }
 
 
-@dataclass(frozen=True)
 class InvalidTransitionError(Exception):
     """The action is not allowed from the tender's current status."""
 
-    action: TenderAction
-    current: TenderStatus
-
-    def __str__(self) -> str:
-        allowed = ", ".join(sorted(s.value for s in _TRANSITIONS[self.action][0]))
-        return (
-            f"Cannot {self.action.value.replace('_', ' ')} a tender that is {self.current.value}; "
+    def __init__(self, action: TenderAction, current: TenderStatus) -> None:
+        self.action = action
+        self.current = current
+        allowed = ", ".join(sorted(s.value for s in _TRANSITIONS[action][0]))
+        super().__init__(
+            f"Cannot {action.value.replace('_', ' ')} a tender that is {current.value}; "
             f"it must be {allowed}"
         )
 

@@ -4,10 +4,12 @@ import uuid
 from datetime import datetime
 from decimal import Decimal
 from enum import StrEnum
+from typing import Literal
 
 from pydantic import ConfigDict, Field
 from sqlmodel import SQLModel
 
+from procurement.schemas.common import Page
 from procurement.schemas.fields import PositiveMoney, Version
 
 
@@ -38,6 +40,24 @@ class BidRecord(BidSubmit):
     """A bid received by another route, recorded by a procurement officer."""
 
     supplier_id: uuid.UUID
+
+
+class BidPost(BidSubmit):
+    """A new bid as posted: a supplier sends only the price; an officer also names the supplier.
+
+    One shape rather than a union of BidSubmit and BidRecord, because Litestar cannot decode
+    a request body into a union of two models.
+    """
+
+    supplier_id: uuid.UUID | None = Field(
+        default=None, description="Officers recording a bid name the supplier; suppliers omit it"
+    )
+
+    def command(self) -> BidSubmit | BidRecord:
+        """The supplier's own bid, or an officer's record of one."""
+        if self.supplier_id is None:
+            return BidSubmit(price=self.price)
+        return BidRecord(price=self.price, supplier_id=self.supplier_id)
 
 
 class BidReplace(BidSubmit):
@@ -72,3 +92,19 @@ class BidRead(SQLModel):
     withdrawn_at: datetime | None
     sealed: bool = Field(description="True while the tender is not yet closed")
     version: int
+
+
+# The bid list answers with one of two pages. Every full bid would also pass for a receipt,
+# and an empty page is both, so `receipts_only` says which one this is.
+class BidPage(Page[BidRead]):
+    """Full bids: the tender has closed, or a supplier is reading its own."""
+
+    receipts_only: Literal[False] = Field(default=False, description="The items are full bids")
+
+
+class ReceiptPage(Page[BidReceipt]):
+    """Receipts only: the bids stay sealed to the reader until the tender closes."""
+
+    receipts_only: Literal[True] = Field(
+        default=True, description="The items are receipts; the bids are still sealed"
+    )

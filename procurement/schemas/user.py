@@ -3,7 +3,7 @@
 import uuid
 from datetime import datetime
 
-from pydantic import EmailStr, Field, model_validator
+from pydantic import EmailStr, Field, ValidationInfo, field_validator
 from sqlmodel import SQLModel
 
 from procurement.domain.roles import Role
@@ -17,16 +17,23 @@ class UserBase(SQLModel):
     full_name: Name
     role: Role
     supplier_id: uuid.UUID | None = Field(
-        default=None, description="Required for, and only for, the supplier role"
+        default=None,
+        description="Required for, and only for, the supplier role",
+        validate_default=True,
     )
 
-    @model_validator(mode="after")
-    def _supplier_link(self) -> "UserBase":
-        if self.role is Role.SUPPLIER and self.supplier_id is None:
+    @field_validator("supplier_id")
+    @classmethod
+    def _supplier_link(
+        cls, supplier_id: uuid.UUID | None, info: ValidationInfo
+    ) -> uuid.UUID | None:
+        # Validated on the field (not the model) so the error names supplier_id.
+        role = info.data.get("role")
+        if role is Role.SUPPLIER and supplier_id is None:
             raise ValueError("A supplier user must be linked to a supplier (supplier_id)")
-        if self.role is not Role.SUPPLIER and self.supplier_id is not None:
+        if role is not None and role is not Role.SUPPLIER and supplier_id is not None:
             raise ValueError("Only supplier users are linked to a supplier")
-        return self
+        return supplier_id
 
 
 class UserCreate(UserBase):

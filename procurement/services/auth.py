@@ -12,6 +12,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
+from procurement.config import Settings
 from procurement.errors import AuthenticationError, RateLimitedError
 from procurement.models import ApiToken, LoginAttempt, User
 from procurement.models.base import utc_now
@@ -67,6 +68,14 @@ class LoginPolicy:
 
     attempts: int
     window: timedelta
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> "LoginPolicy":
+        """The limit configured in the settings (the API and the sign-in page share it)."""
+        return cls(
+            attempts=settings.login_attempt_limit,
+            window=timedelta(seconds=settings.login_attempt_window_seconds),
+        )
 
 
 class AuthService:

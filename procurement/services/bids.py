@@ -14,14 +14,15 @@ from procurement.models.base import utc_now
 from procurement.principal import Principal
 from procurement.schemas.bid import (
     BidChannel,
+    BidPage,
     BidRead,
     BidReceipt,
     BidRecord,
     BidReplace,
     BidStatus,
     BidSubmit,
+    ReceiptPage,
 )
-from procurement.schemas.common import Page
 from procurement.services.queries import check_version, fetch_page
 from procurement.services.tenders import TenderService
 
@@ -53,9 +54,7 @@ class BidService:
             }
         )
 
-    async def list(
-        self, tender_id: uuid.UUID, limit: int, offset: int
-    ) -> Page[BidRead] | Page[BidReceipt]:
+    async def list(self, tender_id: uuid.UUID, limit: int, offset: int) -> BidPage | ReceiptPage:
         """Full bids once the tender is closed; before that, only receipts (or a supplier's own)."""
         tender = await self.tenders.load(tender_id)
         statement = (
@@ -65,14 +64,12 @@ class BidService:
         )
         if self.actor.role is Role.SUPPLIER:
             statement = statement.where(col(Bid.supplier_id) == self.actor.supplier_id)
-        elif not self.actor.can(Permission.READ_TENDERS):
-            raise ForbiddenError("Your role cannot see bids", code="role_forbidden")
         rows, total = await fetch_page(self.session, statement, limit, offset)
         if self.actor.role is Role.SUPPLIER or not is_sealed(tender):
             reads = [await self._read(row, tender) for row in rows]
-            return Page(items=reads, total=total, limit=limit, offset=offset)
+            return BidPage(items=reads, total=total, limit=limit, offset=offset)
         receipts = [BidReceipt.model_validate(row, from_attributes=True) for row in rows]
-        return Page(items=receipts, total=total, limit=limit, offset=offset)
+        return ReceiptPage(items=receipts, total=total, limit=limit, offset=offset)
 
     async def _load(self, tender: Tender, bid_id: uuid.UUID, *, for_update: bool = False) -> Bid:
         statement = sa.select(Bid).where(col(Bid.id) == bid_id, col(Bid.tender_id) == tender.id)

@@ -12,12 +12,14 @@ from procurement.models import ApiToken, Organisation, Supplier, Tender, User
 from procurement.principal import Principal
 from procurement.schemas.common import Page
 from procurement.schemas.organisation import (
+    OrganisationBase,
     OrganisationCreate,
     OrganisationRead,
     OrganisationUpdate,
 )
 from procurement.services.auth import hash_password
-from procurement.services.queries import check_version, count_referencing
+from procurement.services.queries import check_version, commit_unique, count_referencing
+from procurement.services.users import EMAIL_TAKEN
 
 
 def _read(row: Organisation) -> OrganisationRead:
@@ -61,7 +63,7 @@ class OrganisationService:
         self.actor.require(Permission.MANAGE_ORGANISATION)
         email = data.administrator.email.lower()
         if await self.session.scalar(sa.select(col(User.id)).where(col(User.email) == email)):
-            raise InputError.single("administrator.email", "A user with this email already exists")
+            raise InputError.single("administrator.email", EMAIL_TAKEN)
         row = Organisation(name=data.name, local_area=data.local_area)
         self.session.add(row)
         await self.session.flush()
@@ -74,7 +76,7 @@ class OrganisationService:
                 password_hash=hash_password(data.administrator.password),
             )
         )
-        await self.session.commit()
+        await commit_unique(self.session, "administrator.email", EMAIL_TAKEN)
         return _read(row)
 
     async def update(
@@ -115,3 +117,11 @@ class OrganisationService:
         )
         await self.session.delete(row)
         await self.session.commit()
+
+
+async def create_organisation(session: AsyncSession, data: OrganisationBase) -> Organisation:
+    """Insert an organisation with no users yet (the command line's first step on a deployment)."""
+    row = Organisation(name=data.name, local_area=data.local_area)
+    session.add(row)
+    await session.commit()
+    return row

@@ -5,10 +5,11 @@ from typing import Any, TypeVar
 
 import sqlalchemy as sa
 import sqlalchemy.orm
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import SQLModel
 
-from procurement.errors import NotFoundError, StaleVersionError
+from procurement.errors import InputError, NotFoundError, StaleVersionError
 
 RowT = TypeVar("RowT", bound=SQLModel)
 
@@ -58,6 +59,19 @@ async def get_owned(
     if row is None:
         raise NotFoundError(what)
     return row
+
+
+async def commit_unique(session: AsyncSession, field: str, message: str) -> None:
+    """Commit a row whose unique key was checked as free, reporting a clash as a field error.
+
+    The check before the write cannot see a simultaneous writer's uncommitted row; the unique
+    index can, so its violation means the same thing as a clash found by the check.
+    """
+    try:
+        await session.commit()
+    except IntegrityError as error:
+        await session.rollback()
+        raise InputError.single(field, message) from error
 
 
 def check_version(what: str, current: int, expected: int) -> None:

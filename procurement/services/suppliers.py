@@ -15,10 +15,13 @@ from procurement.schemas.common import Page
 from procurement.schemas.supplier import SupplierCreate, SupplierRead, SupplierUpdate
 from procurement.services.queries import (
     check_version,
+    commit_unique,
     count_referencing,
     fetch_page,
     get_owned,
 )
+
+NUMBER_TAKEN = "Another supplier already has this company number"
 
 
 def supplier_read(row: Supplier, local_area: list[str]) -> SupplierRead:
@@ -48,11 +51,12 @@ class SupplierService:
             .order_by(col(Supplier.name), col(Supplier.id))
         )
         if search:
-            pattern = f"%{search.strip()}%"
+            # PostgreSQL text cannot hold NUL; a NUL typed into a search box matches nothing else
+            text = search.replace("\x00", "").strip()
             statement = statement.where(
                 sa.or_(
-                    col(Supplier.name).ilike(pattern),
-                    col(Supplier.companies_house_number).ilike(pattern),
+                    col(Supplier.name).icontains(text, autoescape=True),
+                    col(Supplier.companies_house_number).icontains(text, autoescape=True),
                 )
             )
         rows, total = await fetch_page(self.session, statement, limit, offset)
@@ -82,9 +86,7 @@ class SupplierService:
             )
         )
         if clash is not None and clash != except_id:
-            raise InputError.single(
-                "companies_house_number", "Another supplier already has this company number"
-            )
+            raise InputError.single("companies_house_number", NUMBER_TAKEN)
 
     async def create(self, data: SupplierCreate) -> SupplierRead:
         """Add a supplier to the register."""
@@ -92,7 +94,7 @@ class SupplierService:
         await self._check_company_number_free(data.companies_house_number)
         row = Supplier(organisation_id=self.actor.organisation_id, **data.model_dump())
         self.session.add(row)
-        await self.session.commit()
+        await commit_unique(self.session, "companies_house_number", NUMBER_TAKEN)
         return supplier_read(row, await self._local_area())
 
     async def update(self, supplier_id: uuid.UUID, data: SupplierUpdate) -> SupplierRead:
@@ -115,7 +117,7 @@ class SupplierService:
                 raise InputError.single(name, "This field cannot be empty")
             setattr(row, name, value)
         row.touch()
-        await self.session.commit()
+        await commit_unique(self.session, "companies_house_number", NUMBER_TAKEN)
         return supplier_read(row, await self._local_area())
 
     async def delete(self, supplier_id: uuid.UUID) -> None:

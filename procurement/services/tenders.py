@@ -27,7 +27,9 @@ from procurement.schemas.tender import (
     TenderTransition,
     TenderUpdate,
 )
-from procurement.services.queries import check_version, fetch_page, order_by
+from procurement.services.queries import check_version, commit_unique, fetch_page, order_by
+
+REFERENCE_TAKEN = "Another tender already has this reference"
 
 
 @dataclass(frozen=True)
@@ -104,9 +106,13 @@ class TenderService:
         if filters.status is not None:
             statement = statement.where(col(Tender.status) == filters.status)
         if filters.search:
-            pattern = f"%{filters.search.strip()}%"
+            # PostgreSQL text cannot hold NUL; a NUL typed into a search box matches nothing else
+            text = filters.search.replace("\x00", "").strip()
             statement = statement.where(
-                sa.or_(col(Tender.reference).ilike(pattern), col(Tender.title).ilike(pattern))
+                sa.or_(
+                    col(Tender.reference).icontains(text, autoescape=True),
+                    col(Tender.title).icontains(text, autoescape=True),
+                )
             )
         rows, total = await fetch_page(self.session, statement, limit, offset)
         return Page(items=await self._read_many(rows), total=total, limit=limit, offset=offset)
@@ -125,7 +131,7 @@ class TenderService:
             )
         )
         if clash is not None and clash != except_id:
-            raise InputError.single("reference", "Another tender already has this reference")
+            raise InputError.single("reference", REFERENCE_TAKEN)
 
     async def create(self, data: TenderCreate) -> TenderRead:
         """Start a draft tender."""
@@ -138,7 +144,7 @@ class TenderService:
             created_by_id=self.actor.user_id,
         )
         self.session.add(row)
-        await self.session.commit()
+        await commit_unique(self.session, "reference", REFERENCE_TAKEN)
         return await self.read(row)
 
     async def update(self, tender_id: uuid.UUID, data: TenderUpdate) -> TenderRead:
@@ -160,7 +166,7 @@ class TenderService:
                 raise InputError.single(name, "This field cannot be empty")
             setattr(row, name, value)
         row.touch()
-        await self.session.commit()
+        await commit_unique(self.session, "reference", REFERENCE_TAKEN)
         return await self.read(row)
 
     async def delete(self, tender_id: uuid.UUID) -> None:

@@ -7,14 +7,16 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
 from procurement.domain.roles import Permission
-from procurement.errors import ConflictError, InputError
+from procurement.errors import ConflictError, InputError, NotFoundError
 from procurement.models import ApiToken, Supplier, User
 from procurement.models.base import utc_now
 from procurement.principal import Principal
 from procurement.schemas.common import Page
 from procurement.schemas.user import UserCreate, UserRead, UserUpdate
 from procurement.services.auth import hash_password
-from procurement.services.queries import check_version, fetch_page, get_owned
+from procurement.services.queries import check_version, commit_unique, fetch_page, get_owned
+
+EMAIL_TAKEN = "A user with this email already exists"
 
 
 def _read(row: User) -> UserRead:
@@ -69,7 +71,7 @@ class UserService:
         if data.password is not None:
             row.password_hash = hash_password(data.password)
         if data.is_active is False or data.password is not None:
-            await _revoke_tokens(self.session, row.id)
+            await revoke_tokens(self.session, row.id)
         row.touch()
         await self.session.commit()
         return _read(row)
@@ -86,11 +88,12 @@ class UserService:
             )
         row.is_active = False
         row.touch()
-        await _revoke_tokens(self.session, row.id)
+        await revoke_tokens(self.session, row.id)
         await self.session.commit()
 
 
-async def _revoke_tokens(session: AsyncSession, user_id: uuid.UUID) -> None:
+async def revoke_tokens(session: AsyncSession, user_id: uuid.UUID) -> None:
+    """Make every live token of the user unusable (password change, deactivation)."""
     await session.execute(
         sa.update(ApiToken)
         .where(col(ApiToken.user_id) == user_id, col(ApiToken.revoked_at).is_(None))
@@ -105,7 +108,7 @@ async def create_user(session: AsyncSession, organisation_id: uuid.UUID, data: U
     """
     email = data.email.lower()
     if await session.scalar(sa.select(col(User.id)).where(col(User.email) == email)):
-        raise InputError.single("email", "A user with this email already exists")
+        raise InputError.single("email", EMAIL_TAKEN)
     if data.supplier_id is not None:
         supplier = await session.scalar(
             sa.select(col(Supplier.id)).where(
@@ -124,5 +127,16 @@ async def create_user(session: AsyncSession, organisation_id: uuid.UUID, data: U
         password_hash=hash_password(data.password),
     )
     session.add(row)
-    await session.commit()
+    await commit_unique(session, "email", EMAIL_TAKEN)
     return row
+
+
+async def set_password(session: AsyncSession, email: str, password: str) -> None:
+    """Reset a user's password from the command line and sign out their API tokens."""
+    user = await session.scalar(sa.select(User).where(col(User.email) == email.lower()))
+    if user is None:
+        raise NotFoundError(f"User {email}")
+    user.password_hash = hash_password(password)
+    user.touch()
+    await revoke_tokens(session, user.id)
+    await session.commit()
