@@ -30,6 +30,7 @@ from procurement.api.users import UserController
 from procurement.config import BUILD_DIR, NODE_MODULES_DIR, TEMPLATES_DIR, Settings, get_settings
 from procurement.db import create_engine, session_factory
 from procurement.security import authentication_middleware, csrf_config, session_config
+from procurement.web import WEB_CONTROLLERS, pages_or_api, register_template_helpers
 
 API_CONTROLLERS = [
     AuthController,
@@ -77,13 +78,17 @@ def create_app(settings: Settings | None = None) -> Litestar:
         ),
     ]
     return Litestar(
-        route_handlers=[health, *API_CONTROLLERS, *static],
+        route_handlers=[health, *API_CONTROLLERS, *WEB_CONTROLLERS, *static],
         dependencies=SERVICE_DEPENDENCIES,
-        exception_handlers=API_EXCEPTION_HANDLERS,
+        exception_handlers=pages_or_api(API_EXCEPTION_HANDLERS),
         plugins=[SQLAlchemyPlugin(config=database)],
         middleware=[session_config(settings).middleware, authentication_middleware()],
         csrf_config=csrf_config(settings),
-        template_config=TemplateConfig(directory=TEMPLATES_DIR, engine=JinjaTemplateEngine),
+        template_config=TemplateConfig(
+            directory=TEMPLATES_DIR,
+            engine=JinjaTemplateEngine,
+            engine_callback=register_template_helpers,
+        ),
         openapi_config=OpenAPIConfig(
             title="Procurement social-value scoring",
             version="1",

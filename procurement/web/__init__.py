@@ -1,0 +1,13 @@
+"""The web pages: server-rendered GOV.UK-style pages over the same services as the API."""
+
+from procurement.web.auth import SignInPages
+from procurement.web.bids import BidPages
+from procurement.web.dashboard import DashboardPage
+from procurement.web.errors import pages_or_api
+from procurement.web.filters import register_template_helpers
+from procurement.web.suppliers import SupplierPages
+from procurement.web.tenders import TenderPages
+
+WEB_CONTROLLERS = [SignInPages, DashboardPage, TenderPages, BidPages, SupplierPages]
+
+__all__ = ["WEB_CONTROLLERS", "pages_or_api", "register_template_helpers"]
