@@ -1,0 +1,137 @@
+"""The work each role may do, as requests against records of the test world.
+
+Paths and bodies name records by placeholder (`{open}`, `{bid}`, ...); `records` makes a
+set of them in the caller's own organisation, in the other one, or not at all, so the same
+request can check roles, tenant isolation and unknown ids.
+"""
+
+import uuid
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Any
+
+import httpx
+
+from procurement.domain.lifecycle import TenderStatus
+from procurement.domain.roles import Role
+from tests.api.conftest import World, supplier_body, tender_body
+
+EVERYONE = frozenset(Role)
+STAFF = frozenset({Role.ADMIN, Role.PROCUREMENT, Role.EVALUATOR, Role.FINANCE})
+ADMIN = frozenset({Role.ADMIN})
+REGISTRARS = frozenset({Role.ADMIN, Role.PROCUREMENT})
+OFFICER = frozenset({Role.PROCUREMENT})
+SUPPLIER = frozenset({Role.SUPPLIER})
+
+
+class Owner(StrEnum):
+    """Whose records the placeholders name."""
+
+    HOME = "home"
+    OTHER = "other organisation's"
+    NOBODY = "unknown"
+
+
+@dataclass(frozen=True)
+class Action:
+    """One piece of work: the operation, a request for it, and the roles whose work it is."""
+
+    name: str
+    operation: str
+    method: str
+    path: str
+    allowed: frozenset[Role]
+    body: dict[str, Any] | None = None
+
+    @property
+    def names_a_record(self) -> bool:
+        """True when the path points at particular records."""
+        return "{" in self.path
+
+    async def attempt(self, world: World, actor: str, owner: Owner = Owner.HOME) -> httpx.Response:
+        """Make the request as the actor, on records of the given owner."""
+        ids = await records(world, owner)
+        path, body = self.path, self.body
+        for placeholder, value in ids.items():
+            path = path.replace(placeholder, value)
+            if body is not None:
+                body = {k: value if v == placeholder else v for k, v in body.items()}
+        return await world.call(self.method, path, actor, body)
+
+
+NEW_ORGANISATION = {
+    "name": "New Town Council",
+    "administrator": {
+        "email": "first.admin@newtown.gov.uk",
+        "full_name": "First Admin",
+        "password": "a long enough password",
+    },
+}
+NEW_USER = {
+    "email": "new.user@northborough.gov.uk",
+    "full_name": "New User",
+    "role": "finance",
+    "password": "a long enough password",
+}
+
+ACTIONS = [
+    Action("onboard organisation", "createOrganisation", "POST", "/organisations", ADMIN,
+           NEW_ORGANISATION),
+    Action("read organisation", "getOrganisation", "GET", "/organisations/{organisation}",
+           EVERYONE),
+    Action("edit organisation", "updateOrganisation", "PATCH", "/organisations/{organisation}",
+           ADMIN, {"version": 1, "name": "Renamed Council"}),
+    Action("close organisation", "deleteOrganisation", "DELETE", "/organisations/{organisation}",
+           ADMIN),
+    Action("list users", "listUsers", "GET", "/users", ADMIN),
+    Action("read user", "getUser", "GET", "/users/{user}", ADMIN),
+    Action("add user", "createUser", "POST", "/users", ADMIN, NEW_USER),
+    Action("edit user", "updateUser", "PATCH", "/users/{user}", ADMIN,
+           {"version": 1, "full_name": "Renamed"}),
+    Action("deactivate user", "deactivateUser", "DELETE", "/users/{user}", ADMIN),
+    Action("list suppliers", "listSuppliers", "GET", "/suppliers", STAFF),
+    Action("read another supplier", "getSupplier", "GET", "/suppliers/{rival}", STAFF),
+    Action("add supplier", "createSupplier", "POST", "/suppliers", REGISTRARS, supplier_body()),
+    Action("edit supplier", "updateSupplier", "PATCH", "/suppliers/{rival}", REGISTRARS,
+           {"version": 1, "name": "Renamed Ltd"}),
+    Action("remove supplier", "deleteSupplier", "DELETE", "/suppliers/{rival}", REGISTRARS),
+    Action("read tender", "getTender", "GET", "/tenders/{open}", EVERYONE),
+    Action("create tender", "createTender", "POST", "/tenders", OFFICER, tender_body()),
+    Action("edit tender", "updateTender", "PATCH", "/tenders/{draft}", OFFICER,
+           {"version": 1, "title": "Renamed"}),
+    Action("discard tender", "deleteTender", "DELETE", "/tenders/{draft}", OFFICER),
+    Action("publish tender", "publishTender", "POST", "/tenders/{draft}/publish", OFFICER),
+    Action("close tender", "closeTender", "POST", "/tenders/{open}/close", OFFICER,
+           {"reason": "All expected bids are in"}),
+    Action("cancel tender", "cancelTender", "POST", "/tenders/{open}/cancel", OFFICER,
+           {"reason": "Budget withdrawn"}),
+    Action("list bids", "listBids", "GET", "/tenders/{open}/bids", EVERYONE),
+    Action("record a bid", "submitBid", "POST", "/tenders/{open}/bids", OFFICER,
+           {"supplier_id": "{rival}", "price": "90000.00"}),
+    Action("submit own bid", "submitBid", "POST", "/tenders/{open}/bids", SUPPLIER,
+           {"price": "90000.00"}),
+    Action("replace bid", "replaceBid", "PUT", "/tenders/{open}/bids/{bid}", SUPPLIER,
+           {"price": "80000.00", "version": 1}),
+    Action("withdraw bid", "withdrawBid", "POST", "/tenders/{open}/bids/{bid}/withdraw",
+           SUPPLIER),
+]  # fmt: skip
+
+
+async def records(world: World, owner: Owner) -> dict[str, str]:
+    """Ids for every placeholder: an open tender with the supplier's bid, a draft, a user,
+    a supplier and the organisation, all of one owner (or made-up ids for nobody)."""
+    if owner is Owner.NOBODY:
+        names = ["{organisation}", "{user}", "{rival}", "{open}", "{draft}", "{bid}"]
+        return {name: str(uuid.uuid4()) for name in names}
+    other = owner is Owner.OTHER
+    open_tender = await world.tender(TenderStatus.OPEN, other=other)
+    bid = await world.bid(open_tender, world.other_supplier if other else world.supplier)
+    draft = await world.tender(TenderStatus.DRAFT, other=other)
+    return {
+        "{organisation}": str((world.other_organisation if other else world.organisation).id),
+        "{user}": str(world.users["other_procurement" if other else "finance"].id),
+        "{rival}": str((world.other_supplier if other else world.rival).id),
+        "{open}": str(open_tender.id),
+        "{draft}": str(draft.id),
+        "{bid}": str(bid.id),
+    }
