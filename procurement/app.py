@@ -20,13 +20,16 @@ from sqlmodel import SQLModel
 import procurement.models  # noqa: F401  (registers every table on the metadata)
 from procurement.api.auth import AuthController
 from procurement.api.bids import BidController
+from procurement.api.criteria import CriteriaController
 from procurement.api.dependencies import SERVICE_DEPENDENCIES
 from procurement.api.errors import API_EXCEPTION_HANDLERS
 from procurement.api.health import health
+from procurement.api.measures import MeasureController
 from procurement.api.organisations import OrganisationController
 from procurement.api.suppliers import SupplierController
 from procurement.api.tenders import TenderController
 from procurement.api.users import UserController
+from procurement.api.weighting_templates import WeightingTemplateController
 from procurement.config import BUILD_DIR, NODE_MODULES_DIR, TEMPLATES_DIR, Settings, get_settings
 from procurement.db import create_engine, session_factory
 from procurement.security import authentication_middleware, csrf_config, session_config
@@ -38,7 +41,10 @@ API_CONTROLLERS = [
     UserController,
     SupplierController,
     TenderController,
+    CriteriaController,
     BidController,
+    MeasureController,
+    WeightingTemplateController,
 ]
 
 

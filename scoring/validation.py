@@ -4,7 +4,15 @@ from dataclasses import dataclass
 from decimal import Decimal
 from enum import StrEnum
 
-from scoring.criteria import SOCIAL_VALUE_SHARE, CriteriaTree, Criterion, Method, MetricMode
+from scoring.criteria import (
+    SOCIAL_VALUE_SHARE,
+    CriteriaTree,
+    Criterion,
+    Group,
+    GroupKind,
+    Method,
+    MetricMode,
+)
 
 HUNDRED = Decimal(100)
 
@@ -84,6 +92,25 @@ def _criterion_issues(path: str, criterion: Criterion) -> list[TreeIssue]:
     return issues
 
 
+def _placement_issues(
+    path: str, criterion: Criterion, group: Group, tree: CriteriaTree
+) -> list[TreeIssue]:
+    """Price per quality point divides the price by the points of the non-price groups: it
+    must sit in a price group, and some other group must give quality points."""
+    if criterion.method is not Method.PRICE_PER_QUALITY_POINT:
+        return []
+    if group.kind is not GroupKind.PRICE:
+        return [TreeIssue(f"{path}.method", "Price per quality point belongs in a price group")]
+    if all(g.kind is GroupKind.PRICE for g in tree.groups):
+        return [
+            TreeIssue(
+                f"{path}.method",
+                "Price per quality point needs a group other than price to give quality points",
+            )
+        ]
+    return []
+
+
 def validate_tree(tree: CriteriaTree, policy: SocialValuePolicy) -> list[TreeIssue]:
     """Every problem with the tree; an empty list means it can be published."""
     issues: list[TreeIssue] = []
@@ -111,6 +138,7 @@ def validate_tree(tree: CriteriaTree, policy: SocialValuePolicy) -> list[TreeIss
                 issues.append(TreeIssue(f"{criterion_path}.key", "Criterion keys must be unique"))
             keys.add(criterion.key)
             issues += _criterion_issues(criterion_path, criterion)
+            issues += _placement_issues(criterion_path, criterion, group, tree)
     share = sum((g.weight for g in tree.groups if g.kind in SOCIAL_VALUE_SHARE), Decimal(0))
     if share < policy.minimum_percent:
         issues.append(

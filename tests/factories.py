@@ -1,21 +1,98 @@
 """Builders for test data, written straight to the database through the ORM."""
 
 import itertools
-from datetime import timedelta
+from datetime import date, timedelta
 from decimal import Decimal
+from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from procurement.domain.lifecycle import TenderStatus
 from procurement.domain.roles import Role
-from procurement.models import Bid, Organisation, Supplier, Tender, User
+from procurement.models import (
+    Bid,
+    Measure,
+    MeasureValue,
+    Organisation,
+    Supplier,
+    Tender,
+    User,
+    WeightingTemplate,
+)
 from procurement.models.base import utc_now
 from procurement.schemas.bid import BidChannel, BidStatus
+from procurement.schemas.measure import MeasureTheme
 from procurement.services.auth import AuthService, hash_password
 
 PASSWORD = "correct horse battery staple"
 _HASH = hash_password(PASSWORD)  # hashing is slow by design: do it once per test run
 _sequence = itertools.count(1)
+
+
+def criterion(
+    key: str, weight: str, method: str = "price_relative", **settings: Any
+) -> dict[str, Any]:
+    """A criterion as the API takes it; `settings` are its method's settings."""
+    name = key.replace("-", " ").capitalize()
+    return {"key": key, "name": name, "weight": weight, "method": method, **settings}
+
+
+def group(key: str, kind: str, weight: str, *criteria: dict[str, Any]) -> dict[str, Any]:
+    """A group of criteria as the API takes it."""
+    name = key.replace("-", " ").capitalize()
+    return {"key": key, "name": name, "kind": kind, "weight": weight, "criteria": list(criteria)}
+
+
+def tree(*groups: dict[str, Any]) -> dict[str, Any]:
+    """A criteria tree as the API takes it."""
+    return {"groups": list(groups)}
+
+
+def price_and_locality(price: int = 90) -> dict[str, Any]:
+    """A publishable criteria tree that asks bidders nothing beyond their price.
+
+    Price takes `price`% and whether the supplier is local the rest (10% by default, the
+    policy minimum for social value).
+    """
+    return tree(
+        group("price", "price", str(price), criterion("price", "100")),
+        group(
+            "localism", "localism", str(100 - price), criterion("local", "100", "local_supplier")
+        ),
+    )
+
+
+SCALE = {
+    "maximum": "5",
+    "levels": [{"value": "0", "label": "None"}, {"value": "5", "label": "Full"}],
+}
+
+
+def asking_everything(*measures: str) -> dict[str, Any]:
+    """A publishable tree with a question of every kind: a metric (`local-spend`), a pass/fail
+    (`insured`), a judgement (`method`), and social value `measures` (JOB-LOCAL by default)."""
+    return tree(
+        group("price", "price", "60", criterion("price", "100")),
+        group(
+            "quality",
+            "quality",
+            "20",
+            criterion("method", "80", "judgement", scale=SCALE, question="How will you work?"),
+            criterion("insured", "20", "pass_fail", question="Are you insured?"),
+        ),
+        group(
+            "social-value",
+            "social_value",
+            "10",
+            criterion(
+                "commitments",
+                "100",
+                "social_value_measures",
+                measures=list(measures or ["JOB-LOCAL"]),
+            ),
+        ),
+        group("localism", "localism", "10", criterion("local-spend", "100", "metric", unit="%")),
+    )
 
 
 async def make_organisation(
@@ -85,8 +162,10 @@ async def make_tender(
     reference: str | None = None,
     title: str = "Library roof repairs",
     deadline_in: timedelta = timedelta(days=14),
+    criteria: dict[str, Any] | None = None,
 ) -> Tender:
-    """A tender in the given status, with timestamps that match it."""
+    """A tender in the given status, with timestamps that match it, and by default criteria that
+    can be published and ask bidders nothing beyond their price."""
     now = utc_now()
     row = Tender(
         organisation_id=organisation.id,
@@ -99,6 +178,8 @@ async def make_tender(
         submission_deadline=now + deadline_in,
         status=status,
         published_at=None if status is TenderStatus.DRAFT else now,
+        measure_values_on=None if status is TenderStatus.DRAFT else now.date(),
+        criteria=price_and_locality() if criteria is None else criteria,
         closed_at=now
         if status in {TenderStatus.CLOSED, TenderStatus.EVALUATING, TenderStatus.AWARDED}
         else None,
@@ -123,6 +204,50 @@ async def make_bid(
         received_at=now,
         first_received_at=now,
         submitted_by_id=by.id,
+    )
+    session.add(row)
+    await session.commit()
+    return row
+
+
+async def make_measure(
+    session: AsyncSession,
+    organisation: Organisation,
+    code: str,
+    values: list[tuple[str, date]],
+    theme: MeasureTheme = MeasureTheme.JOBS,
+    unit: str = "hour",
+) -> Measure:
+    """A catalogue measure with its dated values, given as (pounds per unit, effective from)."""
+    row = Measure(
+        organisation_id=organisation.id,
+        code=code,
+        theme=theme,
+        description=f"Measure {code}",
+        unit=unit,
+    )
+    session.add(row)
+    await session.flush()
+    session.add_all(
+        MeasureValue(measure_id=row.id, value_per_unit=Decimal(value), effective_from=start)
+        for value, start in values
+    )
+    await session.commit()
+    return row
+
+
+async def make_template(
+    session: AsyncSession,
+    organisation: Organisation,
+    name: str = "Works over £1m",
+    tree: dict[str, Any] | None = None,
+) -> WeightingTemplate:
+    """A weighting template, with the default rules and by default a publishable tree."""
+    row = WeightingTemplate(
+        organisation_id=organisation.id,
+        name=name,
+        tree=price_and_locality() if tree is None else tree,
+        rules={},
     )
     session.add(row)
     await session.commit()

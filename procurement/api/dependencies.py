@@ -10,10 +10,13 @@ from procurement.api.params import provide_paging
 from procurement.config import Settings
 from procurement.principal import Principal
 from procurement.services.bids import BidService
+from procurement.services.criteria import CriteriaService
+from procurement.services.measures import MeasureService
 from procurement.services.organisations import OrganisationService
 from procurement.services.suppliers import SupplierService
 from procurement.services.tenders import TenderService
 from procurement.services.users import UserService
+from procurement.services.weighting_templates import WeightingTemplateService
 
 
 def provide_actor(request: Request[Principal, Any, Any]) -> Principal:
@@ -46,4 +49,7 @@ SERVICE_DEPENDENCIES: dict[str, Provide] = {
     "suppliers": _service(SupplierService),
     "tenders": _service(TenderService),
     "bids": _service(BidService),
+    "measures": _service(MeasureService),
+    "weighting_templates": _service(WeightingTemplateService),
+    "criteria": _service(CriteriaService),
 }

@@ -24,17 +24,37 @@ class Permission(StrEnum):
     MANAGE_TENDERS = "manage_tenders"
     RECORD_BIDS = "record_bids"
     SUBMIT_OWN_BID = "submit_own_bid"
+    READ_MEASURES = "read_measures"
+    MANAGE_MEASURES = "manage_measures"
+    READ_TEMPLATES = "read_weighting_templates"
+    MANAGE_TEMPLATES = "manage_weighting_templates"
 
 
-_STAFF_READ = {Permission.READ_SUPPLIERS, Permission.READ_TENDERS}
+_STAFF_READ = {
+    Permission.READ_SUPPLIERS,
+    Permission.READ_TENDERS,
+    Permission.READ_MEASURES,
+    Permission.READ_TEMPLATES,
+}
 
 GRANTS: dict[Role, frozenset[Permission]] = {
     Role.ADMIN: frozenset(
-        {Permission.MANAGE_ORGANISATION, Permission.MANAGE_USERS, Permission.MANAGE_SUPPLIERS}
+        {
+            Permission.MANAGE_ORGANISATION,
+            Permission.MANAGE_USERS,
+            Permission.MANAGE_SUPPLIERS,
+            Permission.MANAGE_MEASURES,
+            Permission.MANAGE_TEMPLATES,
+        }
         | _STAFF_READ
     ),
     Role.PROCUREMENT: frozenset(
-        {Permission.MANAGE_SUPPLIERS, Permission.MANAGE_TENDERS, Permission.RECORD_BIDS}
+        {
+            Permission.MANAGE_SUPPLIERS,
+            Permission.MANAGE_TENDERS,
+            Permission.RECORD_BIDS,
+            Permission.MANAGE_TEMPLATES,
+        }
         | _STAFF_READ
     ),
     Role.EVALUATOR: frozenset(_STAFF_READ),

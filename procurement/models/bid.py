@@ -1,8 +1,10 @@
 """The bid table."""
 
+import json
 import uuid
 from datetime import datetime
 from decimal import Decimal
+from typing import Any
 
 import sqlalchemy as sa
 from advanced_alchemy.types import DateTimeUTC
@@ -10,6 +12,16 @@ from sqlmodel import Field
 
 from procurement.models.base import Entity, enum_column, money_column, optional_timestamp
 from procurement.schemas.bid import BidChannel, BidStatus
+
+
+def _json_column(empty: str) -> Any:
+    # Bids made before answers existed hold the empty value.
+    return Field(
+        default_factory=lambda: json.loads(empty),
+        sa_type=sa.JSON,
+        nullable=False,
+        sa_column_kwargs={"server_default": empty},
+    )
 
 
 class Bid(Entity, table=True):
@@ -27,3 +39,9 @@ class Bid(Entity, table=True):
     first_received_at: datetime = Field(sa_type=DateTimeUTC(timezone=True), nullable=False)
     withdrawn_at: datetime | None = optional_timestamp()
     submitted_by_id: uuid.UUID = Field(foreign_key="user_account.id")
+    # Answers keyed by criterion key, and commitments as {measure_code, quantity}; numbers are
+    # kept as strings so that the JSON holds the exact Decimals the supplier sent.
+    metric_answers: dict[str, str] = _json_column("{}")
+    pass_fail_answers: dict[str, bool] = _json_column("{}")
+    quality_responses: dict[str, str] = _json_column("{}")
+    commitments: list[dict[str, str]] = _json_column("[]")

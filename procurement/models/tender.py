@@ -1,8 +1,9 @@
 """The tender table."""
 
 import uuid
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
+from typing import Any
 
 import sqlalchemy as sa
 from advanced_alchemy.types import DateTimeUTC
@@ -16,6 +17,18 @@ from procurement.models.base import (
     money_column,
     optional_timestamp,
 )
+from procurement.schemas.criteria import CriteriaTreeSchema, EvaluationRulesSchema
+
+
+def _json_of(shape: type[CriteriaTreeSchema | EvaluationRulesSchema]) -> Any:
+    # New tenders store every setting, so a later change of the defaults never changes them;
+    # rows from before criteria existed hold {}, which reads as the defaults.
+    return Field(
+        default_factory=lambda: shape().model_dump(mode="json"),
+        sa_type=sa.JSON,
+        nullable=False,
+        sa_column_kwargs={"server_default": "{}"},
+    )
 
 
 class Tender(Entity, table=True):
@@ -41,3 +54,11 @@ class Tender(Entity, table=True):
     close_reason: str | None = Field(default=None, sa_type=sa.Text)
     cancel_reason: str | None = Field(default=None, sa_type=sa.Text)
     created_by_id: uuid.UUID = Field(foreign_key="user_account.id")
+    # The award criteria (CriteriaTreeSchema) and evaluation rules (EvaluationRulesSchema).
+    criteria: dict[str, Any] = _json_of(CriteriaTreeSchema)
+    evaluation_rules: dict[str, Any] = _json_of(EvaluationRulesSchema)
+    criteria_template_id: uuid.UUID | None = Field(
+        default=None, foreign_key="weighting_template.id", ondelete="SET NULL"
+    )
+    # The date whose catalogue values price social value commitments: the publication date.
+    measure_values_on: date | None = Field(default=None, nullable=True)

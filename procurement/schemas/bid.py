@@ -4,13 +4,14 @@ import uuid
 from datetime import datetime
 from decimal import Decimal
 from enum import StrEnum
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import ConfigDict, Field
 from sqlmodel import SQLModel
 
 from procurement.schemas.common import Page
-from procurement.schemas.fields import PositiveMoney, Version
+from procurement.schemas.criteria import Key, MeasureCode, Quantity
+from procurement.schemas.fields import LongText, PositiveMoney, Version
 
 
 class BidStatus(StrEnum):
@@ -27,13 +28,49 @@ class BidChannel(StrEnum):
     RECORDED = "recorded"
 
 
-class BidSubmit(SQLModel):
+class CommitmentSchema(SQLModel):
+    """A social value promise: so many units of a catalogue measure."""
+
+    model_config = ConfigDict(extra="forbid")  # type: ignore[assignment]
+
+    measure_code: MeasureCode
+    quantity: Annotated[Quantity, Field(gt=0, examples=["12"])]
+
+
+class BidAnswers(SQLModel):
+    """A bid's answers to the tender's questions, each keyed by criterion key."""
+
+    metric_answers: dict[Key, Quantity] = Field(
+        default_factory=dict,
+        max_length=100,
+        description="The number each `metric` criterion asks for, e.g. {'local-spend': '62.5'}",
+    )
+    pass_fail_answers: dict[Key, bool] = Field(
+        default_factory=dict, max_length=100, description="Yes or no to each `pass_fail` criterion"
+    )
+    quality_responses: dict[Key, LongText] = Field(
+        default_factory=dict,
+        max_length=100,
+        description="The written answer to each `judgement` criterion",
+    )
+    commitments: list[CommitmentSchema] = Field(
+        default_factory=list,
+        max_length=100,
+        description="Social value commitments, by catalogue measure code",
+    )
+
+
+class BidSubmit(BidAnswers):
     """A supplier's bid, or its replacement. Suppliers bid for themselves."""
 
     # Unknown fields are refused, so a supplier cannot slip in a supplier_id of another.
     model_config = ConfigDict(extra="forbid")  # type: ignore[assignment]
 
     price: PositiveMoney
+
+    def answers(self) -> BidAnswers:
+        """The answers alone, without the price."""
+        return BidAnswers.model_validate(self.model_dump(include=set(BidAnswers.model_fields)))
 
 
 class BidRecord(BidSubmit):
@@ -55,9 +92,10 @@ class BidPost(BidSubmit):
 
     def command(self) -> BidSubmit | BidRecord:
         """The supplier's own bid, or an officer's record of one."""
+        answers = self.answers().model_dump()
         if self.supplier_id is None:
-            return BidSubmit(price=self.price)
-        return BidRecord(price=self.price, supplier_id=self.supplier_id)
+            return BidSubmit(price=self.price, **answers)
+        return BidRecord(price=self.price, supplier_id=self.supplier_id, **answers)
 
 
 class BidReplace(BidSubmit):
@@ -90,6 +128,10 @@ class BidRead(SQLModel):
     received_at: datetime
     first_received_at: datetime
     withdrawn_at: datetime | None
+    metric_answers: dict[str, Decimal]
+    pass_fail_answers: dict[str, bool]
+    quality_responses: dict[str, str]
+    commitments: list[CommitmentSchema]
     sealed: bool = Field(description="True while the tender is not yet closed")
     version: int
 

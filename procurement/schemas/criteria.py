@@ -1,7 +1,7 @@
 """Criteria tree shapes, as the API and the database hold them, and their engine form."""
 
 from decimal import Decimal
-from typing import Annotated
+from typing import Annotated, Any
 
 from pydantic import Field, StringConstraints
 from sqlmodel import SQLModel
@@ -21,6 +21,15 @@ from scoring.criteria import (
     SocialValueMode,
 )
 
+
+def _num(**constraints: Any) -> Any:
+    """A Decimal field's constraints, documented as a number or a numeric string.
+
+    Requests may send either; responses always carry decimals as strings, so they stay exact.
+    """
+    return Field(json_schema_extra={"type": ["number", "string"]}, **constraints)
+
+
 Key = Annotated[
     str,
     StringConstraints(pattern=r"^[a-z0-9][a-z0-9_-]{0,39}$"),
@@ -28,14 +37,17 @@ Key = Annotated[
 ]
 MeasureCode = Annotated[
     str,
-    StringConstraints(strip_whitespace=True, to_upper=True, pattern=r"^[A-Z0-9][A-Z0-9._-]{0,19}$"),
+    # The pattern is checked before the upper-casing, so it admits lower case too.
+    StringConstraints(
+        strip_whitespace=True, to_upper=True, pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]{0,19}$"
+    ),
     Field(description="A measure code from the catalogue, e.g. JOB-LOCAL"),
 ]
 Weight = Annotated[
-    Decimal, Field(ge=0, le=100, max_digits=5, decimal_places=2, description="Percent")
+    Decimal, _num(ge=0, le=100, max_digits=5, decimal_places=2, description="Percent")
 ]
-ScalePoints = Annotated[Decimal, Field(ge=0, le=1000, max_digits=6, decimal_places=2)]
-Quantity = Annotated[Decimal, Field(ge=-(10**12), le=10**12, max_digits=18, decimal_places=4)]
+ScalePoints = Annotated[Decimal, _num(ge=0, le=1000, max_digits=6, decimal_places=2)]
+Quantity = Annotated[Decimal, _num(ge=-(10**12), le=10**12, max_digits=18, decimal_places=4)]
 ShortText = Annotated[str, StringConstraints(strip_whitespace=True, max_length=40)]
 
 
@@ -50,7 +62,7 @@ class ScaleLevelSchema(SQLModel):
 class ScaleSchema(SQLModel):
     """A judgement scale from 0 to `maximum`."""
 
-    maximum: Annotated[Decimal, Field(gt=0, le=1000, max_digits=6, decimal_places=2)]
+    maximum: Annotated[Decimal, _num(gt=0, le=1000, max_digits=6, decimal_places=2)]
     levels: list[ScaleLevelSchema] = Field(default_factory=list, max_length=101)
 
 
@@ -64,7 +76,7 @@ class CriterionSchema(SQLModel):
     question: LongText = ""
     scale: ScaleSchema | None = None
     minimum_score: ScalePoints | None = None
-    zero_at_percent_above: Annotated[Decimal, Field(gt=0, le=1000, decimal_places=2)] | None = None
+    zero_at_percent_above: Annotated[Decimal, _num(gt=0, le=1000, decimal_places=2)] | None = None
     direction: MetricDirection = MetricDirection.HIGHER_IS_BETTER
     metric_mode: MetricMode = MetricMode.RELATIVE
     floor: Quantity | None = None
@@ -142,10 +154,10 @@ class TreeIssueRead(SQLModel):
 class EvaluationRulesSchema(SQLModel):
     """A tender's evaluation settings."""
 
-    abnormally_low_percent: Annotated[Decimal, Field(ge=0, le=100, decimal_places=2)] = Decimal(20)
-    tie_tolerance: Annotated[Decimal, Field(ge=0, le=10, decimal_places=4)] = Decimal("0.01")
+    abnormally_low_percent: Annotated[Decimal, _num(ge=0, le=100, decimal_places=2)] = Decimal(20)
+    tie_tolerance: Annotated[Decimal, _num(ge=0, le=10, decimal_places=4)] = Decimal("0.01")
     tie_break: list[TieBreak] = Field(default_factory=lambda: list(DEFAULT_TIE_BREAK), max_length=4)
-    spread_threshold: Annotated[Decimal, Field(ge=0, le=1000, decimal_places=2)] = Decimal(2)
+    spread_threshold: Annotated[Decimal, _num(ge=0, le=1000, decimal_places=2)] = Decimal(2)
 
     def to_engine(self) -> EvaluationRules:
         """The engine's frozen form of these rules."""

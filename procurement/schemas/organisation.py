@@ -2,11 +2,35 @@
 
 import uuid
 from datetime import datetime
+from decimal import Decimal
+from typing import Annotated
 
-from pydantic import EmailStr, Field, field_validator
+from pydantic import AfterValidator, EmailStr, Field, field_validator
 from sqlmodel import SQLModel
 
 from procurement.schemas.fields import AreaCode, Name, Password, Version
+from scoring.validation import Severity
+
+
+def _to_hundredths(value: Decimal) -> Decimal:
+    # "10" and "10.00" are the same percentage; answer with the form a re-read returns.
+    return value.quantize(Decimal("0.01"))
+
+
+SocialValueMinimum = Annotated[
+    Decimal,
+    Field(
+        ge=0,
+        le=100,
+        max_digits=5,
+        decimal_places=2,
+        description="The least % of the award weight social value, localism and environment "
+        "must take together",
+        # Sent as a number or a string; answered as a string, like every decimal.
+        json_schema_extra={"type": ["number", "string"]},
+    ),
+    AfterValidator(_to_hundredths),
+]
 
 
 def _unique(codes: list[str]) -> list[str]:
@@ -21,6 +45,11 @@ class OrganisationBase(SQLModel):
         default_factory=list,
         max_length=500,
         description="Postcode areas (NE) or districts (NN8) that count as local",
+    )
+    social_value_minimum_percent: SocialValueMinimum = Decimal("10.00")
+    social_value_policy: Severity = Field(
+        default=Severity.ERROR,
+        description="'error': a tree below the minimum cannot be published; 'warning': it can",
     )
 
     @field_validator("local_area")
@@ -49,6 +78,8 @@ class OrganisationUpdate(SQLModel):
     version: Version
     name: Name | None = None
     local_area: list[AreaCode] | None = Field(default=None, max_length=500)
+    social_value_minimum_percent: SocialValueMinimum | None = None
+    social_value_policy: Severity | None = None
 
     @field_validator("local_area")
     @classmethod

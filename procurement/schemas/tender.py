@@ -1,7 +1,7 @@
 """Tender shapes."""
 
 import uuid
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 from enum import StrEnum
 
@@ -84,6 +84,9 @@ class TenderRead(SQLModel):
     cancelled_at: datetime | None
     close_reason: str | None
     cancel_reason: str | None
+    measure_values_on: date | None = Field(
+        description="The date whose catalogue values price social value: the publication date"
+    )
     bid_count: int = Field(description="How many live bids have arrived (never their contents)")
     created_at: datetime
     updated_at: datetime

@@ -23,6 +23,7 @@ from procurement.schemas.bid import (
     BidSubmit,
     ReceiptPage,
 )
+from procurement.services.criteria import check_answers
 from procurement.services.queries import check_version, fetch_page
 from procurement.services.tenders import TenderService
 
@@ -30,6 +31,16 @@ from procurement.services.tenders import TenderService
 def is_sealed(tender: Tender) -> bool:
     """Bids stay sealed until the tender has been closed, and for ever if it never was."""
     return tender.closed_at is None
+
+
+def _store_answers(bid: Bid, data: BidSubmit) -> None:
+    # Numbers go into the JSON as strings, so they come back as the exact Decimals sent.
+    bid.metric_answers = {key: str(value) for key, value in data.metric_answers.items()}
+    bid.pass_fail_answers = dict(data.pass_fail_answers)
+    bid.quality_responses = dict(data.quality_responses)
+    bid.commitments = [
+        {"measure_code": c.measure_code, "quantity": str(c.quantity)} for c in data.commitments
+    ]
 
 
 class BidService:
@@ -137,6 +148,7 @@ class BidService:
                 code="bid_exists",
                 bid_id=str(existing.id),
             )
+        await check_answers(self.session, tender, data.answers())
         if existing is not None:  # resubmitting after a withdrawal keeps one row per supplier
             bid = existing
             bid.price = data.price
@@ -158,6 +170,7 @@ class BidService:
                 submitted_by_id=self.actor.user_id,
             )
             self.session.add(bid)
+        _store_answers(bid, data)
         await self.session.commit()
         return await self._read(bid, tender)
 
@@ -174,7 +187,9 @@ class BidService:
         check_version("The bid", bid.version, data.version)
         if bid.status is BidStatus.WITHDRAWN:
             raise ConflictError("This bid was withdrawn; submit a new one", code="bid_withdrawn")
+        await check_answers(self.session, tender, data.answers())
         bid.price = data.price
+        _store_answers(bid, data)
         bid.received_at = utc_now()
         bid.submitted_by_id = self.actor.user_id
         bid.touch()

@@ -8,7 +8,16 @@ from sqlmodel import col
 
 from procurement.domain.roles import Permission, Role
 from procurement.errors import ConflictError, InputError, NotFoundError
-from procurement.models import ApiToken, Organisation, Supplier, Tender, User
+from procurement.models import (
+    ApiToken,
+    Measure,
+    MeasureValue,
+    Organisation,
+    Supplier,
+    Tender,
+    User,
+    WeightingTemplate,
+)
 from procurement.principal import Principal
 from procurement.schemas.common import Page
 from procurement.schemas.organisation import (
@@ -20,10 +29,19 @@ from procurement.schemas.organisation import (
 from procurement.services.auth import hash_password
 from procurement.services.queries import check_version, commit_unique, count_referencing
 from procurement.services.users import EMAIL_TAKEN
+from scoring.validation import Severity, SocialValuePolicy
 
 
 def _read(row: Organisation) -> OrganisationRead:
     return OrganisationRead.model_validate(row, from_attributes=True)
+
+
+def social_value_policy(organisation: Organisation) -> SocialValuePolicy:
+    """The organisation's minimum social value share, and whether it blocks publishing."""
+    return SocialValuePolicy(
+        minimum_percent=organisation.social_value_minimum_percent,
+        severity=Severity(organisation.social_value_policy),
+    )
 
 
 class OrganisationService:
@@ -64,7 +82,7 @@ class OrganisationService:
         email = data.administrator.email.lower()
         if await self.session.scalar(sa.select(col(User.id)).where(col(User.email) == email)):
             raise InputError.single("administrator.email", EMAIL_TAKEN)
-        row = Organisation(name=data.name, local_area=data.local_area)
+        row = Organisation(**data.model_dump(include=set(OrganisationBase.model_fields)))
         self.session.add(row)
         await self.session.flush()
         self.session.add(
@@ -82,7 +100,7 @@ class OrganisationService:
     async def update(
         self, organisation_id: uuid.UUID, data: OrganisationUpdate
     ) -> OrganisationRead:
-        """Change the name or local area."""
+        """Change the name, local area or social value policy."""
         self.actor.require(Permission.MANAGE_ORGANISATION)
         row = await self._own(organisation_id, for_update=True)
         check_version("The organisation", row.version, data.version)
@@ -97,7 +115,8 @@ class OrganisationService:
     async def delete(self, organisation_id: uuid.UUID) -> None:
         """Close the caller's organisation, when it holds no suppliers or tenders.
 
-        Its user accounts (the caller's included) and their tokens go with it.
+        Its user accounts (the caller's included) and their tokens go with it, and so do its
+        measure catalogue and weighting templates.
         """
         self.actor.require(Permission.MANAGE_ORGANISATION)
         row = await self._own(organisation_id, for_update=True)
@@ -115,13 +134,21 @@ class OrganisationService:
         await self.session.execute(
             sa.delete(User).where(col(User.organisation_id) == organisation_id)
         )
+        measures = sa.select(col(Measure.id)).where(col(Measure.organisation_id) == organisation_id)
+        await self.session.execute(
+            sa.delete(MeasureValue).where(col(MeasureValue.measure_id).in_(measures))
+        )
+        for model in (Measure, WeightingTemplate):
+            await self.session.execute(
+                sa.delete(model).where(col(model.organisation_id) == organisation_id)
+            )
         await self.session.delete(row)
         await self.session.commit()
 
 
 async def create_organisation(session: AsyncSession, data: OrganisationBase) -> Organisation:
     """Insert an organisation with no users yet (the command line's first step on a deployment)."""
-    row = Organisation(name=data.name, local_area=data.local_area)
+    row = Organisation(**data.model_dump(include=set(OrganisationBase.model_fields)))
     session.add(row)
     await session.commit()
     return row

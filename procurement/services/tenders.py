@@ -20,6 +20,7 @@ from procurement.models.base import utc_now
 from procurement.principal import Principal
 from procurement.schemas.bid import BidStatus
 from procurement.schemas.common import Page
+from procurement.schemas.criteria import CriteriaTreeSchema
 from procurement.schemas.tender import (
     TenderCreate,
     TenderRead,
@@ -27,6 +28,7 @@ from procurement.schemas.tender import (
     TenderTransition,
     TenderUpdate,
 )
+from procurement.services.criteria_checks import criteria_issues, refuse_invalid
 from procurement.services.queries import check_version, commit_unique, fetch_page, order_by
 
 REFERENCE_TAKEN = "Another tender already has this reference"
@@ -199,7 +201,13 @@ class TenderService:
                     "submission_deadline",
                     "The submission deadline has passed; set a later one before publishing",
                 )
+            # Warnings are shown while editing; only errors stop publication.
+            tree = CriteriaTreeSchema.model_validate(row.criteria)
+            refuse_invalid(
+                await criteria_issues(self.session, row.organisation_id, tree, now.date())
+            )
             row.published_at = now
+            row.measure_values_on = now.date()
         elif action is TenderAction.CLOSE:
             if row.submission_deadline > now and not data.reason:
                 raise ConflictError(

@@ -7,6 +7,7 @@ request can check roles, tenant isolation and unknown ids.
 
 import uuid
 from dataclasses import dataclass
+from datetime import date
 from enum import StrEnum
 from typing import Any
 
@@ -15,6 +16,7 @@ import httpx
 from procurement.domain.lifecycle import TenderStatus
 from procurement.domain.roles import Role
 from tests.api.conftest import World, supplier_body, tender_body
+from tests.factories import make_measure, make_template, price_and_locality
 
 EVERYONE = frozenset(Role)
 STAFF = frozenset({Role.ADMIN, Role.PROCUREMENT, Role.EVALUATOR, Role.FINANCE})
@@ -67,6 +69,15 @@ NEW_ORGANISATION = {
         "password": "a long enough password",
     },
 }
+NEW_MEASURE = {
+    "code": "VOL-HOUR",
+    "theme": "social",
+    "description": "An hour of staff volunteering",
+    "unit": "hour",
+    "value_per_unit": "15.00",
+    "effective_from": "2026-04-01",
+}
+NEW_TEMPLATE = {"name": "Care services", "tree": price_and_locality()}
 NEW_USER = {
     "email": "new.user@northborough.gov.uk",
     "full_name": "New User",
@@ -114,21 +125,57 @@ ACTIONS = [
            {"price": "80000.00", "version": 1}),
     Action("withdraw bid", "withdrawBid", "POST", "/tenders/{open}/bids/{bid}/withdraw",
            SUPPLIER),
+    Action("list measures", "listMeasures", "GET", "/measures", STAFF),
+    Action("read measure", "getMeasure", "GET", "/measures/{measure}", STAFF),
+    Action("add measure", "createMeasure", "POST", "/measures", ADMIN, NEW_MEASURE),
+    Action("edit measure", "updateMeasure", "PATCH", "/measures/{measure}", ADMIN,
+           {"version": 1, "unit": "job-year"}),
+    Action("revalue measure", "addMeasureValue", "POST", "/measures/{measure}/values", ADMIN,
+           {"value_per_unit": "16.00", "effective_from": "2099-04-01"}),
+    Action("list templates", "listWeightingTemplates", "GET", "/weighting-templates", STAFF),
+    Action("read template", "getWeightingTemplate", "GET", "/weighting-templates/{template}",
+           STAFF),
+    Action("add template", "createWeightingTemplate", "POST", "/weighting-templates",
+           REGISTRARS, NEW_TEMPLATE),
+    Action("edit template", "updateWeightingTemplate", "PATCH",
+           "/weighting-templates/{template}", REGISTRARS, {"version": 1, "name": "Renamed"}),
+    Action("remove template", "deleteWeightingTemplate", "DELETE",
+           "/weighting-templates/{template}", REGISTRARS),
+    Action("read criteria", "getTenderCriteria", "GET", "/tenders/{open}/criteria", EVERYONE),
+    Action("read bid requirements", "getBidRequirements", "GET",
+           "/tenders/{open}/criteria/requirements", EVERYONE),
+    Action("edit criteria", "replaceTenderCriteria", "PUT", "/tenders/{draft}/criteria", OFFICER,
+           {"tree": price_and_locality(), "version": 1}),
+    Action("copy template", "copyCriteriaTemplate", "POST",
+           "/tenders/{draft}/criteria/copy-template", OFFICER,
+           {"template_id": "{template}", "version": 1}),
+    Action("check criteria", "checkTenderCriteria", "POST", "/tenders/{draft}/criteria/check",
+           REGISTRARS, {"tree": price_and_locality()}),
 ]  # fmt: skip
 
 
 async def records(world: World, owner: Owner) -> dict[str, str]:
     """Ids for every placeholder: an open tender with the supplier's bid, a draft, a user,
-    a supplier and the organisation, all of one owner (or made-up ids for nobody)."""
+    a supplier, a measure, a weighting template and the organisation, all of one owner (or
+    made-up ids for nobody)."""
     if owner is Owner.NOBODY:
         names = ["{organisation}", "{user}", "{rival}", "{open}", "{draft}", "{bid}"]
+        names += ["{measure}", "{template}"]
         return {name: str(uuid.uuid4()) for name in names}
     other = owner is Owner.OTHER
     open_tender = await world.tender(TenderStatus.OPEN, other=other)
     bid = await world.bid(open_tender, world.other_supplier if other else world.supplier)
     draft = await world.tender(TenderStatus.DRAFT, other=other)
+    organisation = world.other_organisation if other else world.organisation
+    async with world.sessions() as session:
+        measure = await make_measure(
+            session, organisation, "JOB-LOCAL", [("100", date(2026, 4, 1))]
+        )
+        template = await make_template(session, organisation)
     return {
-        "{organisation}": str((world.other_organisation if other else world.organisation).id),
+        "{measure}": str(measure.id),
+        "{template}": str(template.id),
+        "{organisation}": str(organisation.id),
         "{user}": str(world.users["other_procurement" if other else "finance"].id),
         "{rival}": str((world.other_supplier if other else world.rival).id),
         "{open}": str(open_tender.id),

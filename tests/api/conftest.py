@@ -176,13 +176,15 @@ class World:
         reference: str | None = None,
         title: str = "Library roof repairs",
         deadline_in: timedelta = timedelta(days=14),
+        criteria: dict[str, Any] | None = None,
     ) -> Tender:
-        """A tender of the home (or the other) organisation, in the given status."""
+        """A tender of the home (or the other) organisation, in the given status (with criteria
+        that ask for nothing but the price, unless given others)."""
         organisation = self.other_organisation if other else self.organisation
         creator = self.users["other_procurement" if other else "procurement"]
         async with self.sessions() as session:
             return await make_tender(
-                session, organisation, creator, status, reference, title, deadline_in
+                session, organisation, creator, status, reference, title, deadline_in, criteria
             )
 
     async def bid(self, tender: Tender, supplier: Supplier, price: str = "95000.00") -> Bid:

@@ -1,10 +1,12 @@
-"""The whole story through the API: a tender is drafted, published, bid for, closed and opened."""
+"""The whole story through the API: a tender is drafted, given criteria, published, bid for,
+closed and opened."""
 
 from datetime import timedelta
 from typing import Any
 
 from procurement.models.base import utc_now
 from tests.api.conftest import STAFF_ACTORS, World, error_of, tender_body
+from tests.factories import price_and_locality
 
 
 async def prices_seen(world: World, tender_id: str, actor: str) -> dict[str, str]:
@@ -22,6 +24,10 @@ async def test_a_tender_from_draft_to_opened_bids(world: World) -> None:
     path = f"/tenders/{tender['id']}"
     error_of(await world.get(path, "supplier"), 404, "not_found")  # drafts are private
 
+    # A tender cannot be published until it has award criteria.
+    error_of(await world.post(f"{path}/publish", "procurement"), 422, "criteria_invalid")
+    criteria = {"tree": price_and_locality(), "version": tender["version"]}
+    assert (await world.put(f"{path}/criteria", "procurement", criteria)).status_code == 200
     published = await world.post(f"{path}/publish", "procurement")
     assert published.json()["status"] == "open"
     assert (await world.get(path, "supplier")).json()["title"] == tender["title"]

@@ -5,6 +5,7 @@ from typing import Any
 import pytest
 
 from procurement.domain.roles import Role
+from tests.api.actions import NEW_MEASURE
 from tests.api.conftest import World, error_of, field_errors
 from tests.factories import PASSWORD
 
@@ -108,6 +109,28 @@ async def test_editing_the_local_area_changes_which_suppliers_are_local(world: W
     assert local == {"Acme Lighting Ltd": False, "Borough Builders Ltd": True}
 
 
+@pytest.mark.parametrize(
+    ("change", "field"),
+    [
+        ({"social_value_minimum_percent": "100.01"}, "social_value_minimum_percent"),
+        ({"social_value_minimum_percent": "-1"}, "social_value_minimum_percent"),
+        ({"social_value_policy": "ignore"}, "social_value_policy"),
+    ],
+    ids=["over 100%", "negative", "unknown policy"],
+)
+async def test_the_social_value_policy_is_a_percentage_and_an_error_or_a_warning(
+    world: World, change: dict[str, Any], field: str
+) -> None:
+    path = f"/organisations/{world.organisation.id}"
+    response = await world.patch(path, "admin", {"version": 1, **change})
+    assert set(field_errors(response)) == {field}
+    unchanged = (await world.get(path, "admin")).json()
+    assert (unchanged["social_value_minimum_percent"], unchanged["social_value_policy"]) == (
+        "10.00",
+        "error",
+    )
+
+
 async def test_an_edit_based_on_an_old_version_is_refused(world: World) -> None:
     path = f"/organisations/{world.organisation.id}"
     assert (await world.patch(path, "admin", {"version": 1, "name": "First"})).status_code == 200
@@ -123,8 +146,14 @@ async def test_an_organisation_with_suppliers_or_tenders_cannot_be_closed(world:
     assert (await world.get("/auth/me", "admin")).status_code == 200
 
 
-async def test_closing_an_empty_organisation_removes_its_accounts(world: World) -> None:
+async def test_closing_an_empty_organisation_removes_its_accounts_and_settings(
+    world: World,
+) -> None:
     created, new_admin = await onboard(world)
+    # Its catalogue and templates are settings, not records: they go with it.
+    for path, body in [("/measures", NEW_MEASURE), ("/weighting-templates", {"name": "Works"})]:
+        made = await world.client.post(f"/api/v1{path}", headers=new_admin, json=body)
+        assert made.status_code == 201, made.text
     response = await world.client.delete(
         f"/api/v1/organisations/{created['id']}", headers=new_admin
     )

@@ -9,6 +9,7 @@ import asyncio
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import date
 
 import pytest
 import sqlalchemy as sa
@@ -26,8 +27,10 @@ from tests.conftest import TEST_SECRET
 from tests.databases import empty_all_tables
 from tests.factories import (
     make_bid,
+    make_measure,
     make_organisation,
     make_supplier,
+    make_template,
     make_tender,
     make_user,
     token_for,
@@ -49,7 +52,8 @@ class Council:
 
 
 async def seed_council(session: AsyncSession) -> Council:
-    """An organisation with staff, suppliers, open, closed and draft tenders, and bids.
+    """An organisation with staff, suppliers, open, closed and draft tenders, bids, a catalogue
+    measure and a weighting template.
 
     Flushes between kinds of row, because the tables have no relationships from which the
     session could work out the order to insert them in.
@@ -72,6 +76,8 @@ async def seed_council(session: AsyncSession) -> Council:
     await session.flush()
     bids = [await make_bid(session, tender, bidder, users[Role.SUPPLIER]) for tender in tenders[:2]]
     await make_bid(session, tenders[1], rival, officer, price="99000.00")
+    measure = await make_measure(session, council, "JOB-LOCAL", [("36480.00", date(2025, 4, 1))])
+    template = await make_template(session, council)
     return Council(
         tokens={role: await token_for(session, users[role]) for role in FUZZING_ROLES},
         ids={
@@ -81,6 +87,8 @@ async def seed_council(session: AsyncSession) -> Council:
             "supplier_id": [bidder.id, rival.id, unused.id],
             "tender_id": [tender.id for tender in tenders],
             "bid_id": [bid.id for bid in bids],
+            "measure_id": [measure.id],
+            "template_id": [template.id],
         },
         spare_token=await token_for(session, officer),
     )

@@ -1,4 +1,5 @@
-"""The demo seed: one council, logins that work, and an open tender with bids to look at."""
+"""The demo seed: one council, logins that work, a catalogue, templates, and an open tender
+with answered bids to look at."""
 
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -7,12 +8,18 @@ from sqlmodel import col
 from procurement.demo import DemoLogin, seed_demo
 from procurement.domain.lifecycle import TenderStatus
 from procurement.domain.roles import Role
-from procurement.models import Organisation, User
+from procurement.models import Bid, Organisation, Tender, User
 from procurement.principal import Principal
+from procurement.schemas.bid import BidAnswers
+from procurement.schemas.measure import MeasureTheme
 from procurement.services.auth import AuthService, principal_for
 from procurement.services.bids import BidService
+from procurement.services.criteria import CriteriaService, check_answers
+from procurement.services.measures import MeasureService
 from procurement.services.suppliers import SupplierService
 from procurement.services.tenders import TenderFilter, TenderService
+from procurement.services.weighting_templates import WeightingTemplateService
+from scoring.criteria import Method
 from tests.integration.support import POLICY
 
 
@@ -57,3 +64,53 @@ async def test_the_demo_has_an_open_tender_with_sealed_bids_and_a_varied_registe
     for flag in ("is_local", "is_sme", "is_vcse"):
         assert {getattr(s, flag) for s in suppliers} == {True, False}, flag
     assert any(s.is_local and s.is_vcse for s in suppliers)
+
+
+async def test_the_demo_catalogue_has_a_revalued_measure_and_publishable_templates(
+    session: AsyncSession,
+) -> None:
+    await _seed(session)
+    admin = await _demo_user(session, Role.ADMIN)
+    measures = (await MeasureService(session, admin).list(50, 0)).items
+    assert {m.theme for m in measures} == set(MeasureTheme)
+    assert any(len(m.values) >= 2 for m in measures)
+    assert all(m.current_value is not None and m.current_value > 0 for m in measures)
+    templates = (await WeightingTemplateService(session, admin).list(10, 0)).items
+    assert {t.name for t in templates} == {"Works over £1m", "Care services"}
+    assert all(t.issues == [] for t in templates)
+    methods = {c.method for t in templates for g in t.tree.groups for c in g.criteria}
+    assert methods >= {
+        Method.PRICE_RELATIVE,
+        Method.JUDGEMENT,
+        Method.METRIC,
+        Method.SOCIAL_VALUE_MEASURES,
+        Method.LOCAL_SUPPLIER,
+        Method.PASS_FAIL,
+    }
+
+
+async def test_the_demo_tender_uses_the_works_template_and_its_bids_answer_it(
+    session: AsyncSession,
+) -> None:
+    await _seed(session)
+    officer = await _demo_user(session, Role.PROCUREMENT)
+    [tender] = (await TenderService(session, officer).list(TenderFilter(), 10, 0)).items
+    criteria = await CriteriaService(session, officer).get(tender.id)
+    assert criteria.template_id is not None
+    works = await WeightingTemplateService(session, officer).get(criteria.template_id)
+    assert (works.name, criteria.tree, criteria.frozen, criteria.issues) == (
+        "Works over £1m",
+        works.tree,
+        True,
+        [],
+    )
+    asked = await CriteriaService(session, officer).bid_requirements(tender.id)
+    assert all(m.value_per_unit is not None for m in asked.measures)
+    row = await session.get(Tender, tender.id)
+    assert row is not None
+    bids = (await session.scalars(sa.select(Bid).where(col(Bid.tender_id) == row.id))).all()
+    assert len(bids) == 2
+    for bid in bids:
+        # The same check a submission goes through: every question answered, every code known.
+        await check_answers(session, row, BidAnswers.model_validate(bid.model_dump()))
+        assert bid.commitments
