@@ -2,12 +2,24 @@
 
 from procurement.web.auth import SignInPages
 from procurement.web.bids import BidPages
+from procurement.web.criteria import CriteriaPages
 from procurement.web.dashboard import DashboardPage
 from procurement.web.errors import pages_or_api
 from procurement.web.filters import register_template_helpers
+from procurement.web.measures import MeasurePages
 from procurement.web.suppliers import SupplierPages
 from procurement.web.tenders import TenderPages
+from procurement.web.weighting_templates import WeightingTemplatePages
 
-WEB_CONTROLLERS = [SignInPages, DashboardPage, TenderPages, BidPages, SupplierPages]
+WEB_CONTROLLERS = [
+    SignInPages,
+    DashboardPage,
+    TenderPages,
+    CriteriaPages,
+    BidPages,
+    SupplierPages,
+    WeightingTemplatePages,
+    MeasurePages,
+]
 
 __all__ = ["WEB_CONTROLLERS", "pages_or_api", "register_template_helpers"]

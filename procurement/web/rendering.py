@@ -31,6 +31,8 @@ _NAVIGATION: list[tuple[str, str, Permission | None]] = [
     ("Dashboard", "/", None),
     ("Tenders", "/tenders", Permission.READ_TENDERS),
     ("Suppliers", "/suppliers", Permission.READ_SUPPLIERS),
+    ("Templates", "/weighting-templates", Permission.READ_TEMPLATES),
+    ("Measures", "/measures", Permission.READ_MEASURES),
 ]
 
 

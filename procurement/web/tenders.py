@@ -23,6 +23,7 @@ from procurement.schemas.bid import BidStatus
 from procurement.schemas.common import MAX_PAGE_SIZE
 from procurement.schemas.tender import TenderCreate, TenderRead, TenderTransition, TenderUpdate
 from procurement.services.bids import BidService
+from procurement.services.criteria import CriteriaService
 from procurement.services.tenders import TenderFilter, TenderService
 from procurement.web.access import requires
 from procurement.web.forms import (
@@ -262,6 +263,7 @@ class TenderPages(Controller):
         tender_id: FromPath[uuid.UUID],
         tenders: NamedDependency[TenderService],
         bids: NamedDependency[BidService],
+        criteria: NamedDependency[CriteriaService],
         actor: NamedDependency[Principal],
     ) -> Template:
         """The tender, the actions open to this user, and the bids they may see."""
@@ -287,6 +289,7 @@ class TenderPages(Controller):
             can_edit=tender.status is TenderStatus.DRAFT and actor.can(Permission.MANAGE_TENDERS),
             actions=allowed_actions(tender, actor),
             bid_form=Form(),
+            asked=await criteria.bid_requirements(tender_id),
         )
 
     def _action_page(
