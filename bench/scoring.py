@@ -1,0 +1,251 @@
+"""Times the scoring engine over a growing number of bids, and prints a results table.
+
+Run it with `.venv/bin/python bench/scoring.py` (`--quick` for a smoke run). The trees and
+bids are synthetic and built from a fixed seed, so every run scores the same inputs. Building
+the inputs is not timed; scoring includes writing every explanation, and sensitivity times
+`analyse_sensitivity` given the evaluation it analyses. Each time is the median of several
+runs measured with `time.perf_counter`.
+"""
+
+import argparse
+import os
+import platform
+import random
+import statistics
+import sys
+import time
+from datetime import UTC, datetime, timedelta
+from decimal import Decimal
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from scoring.bids import BidInput, Commitment, EvaluationRules, EvaluatorScore, ProxyValue
+from scoring.criteria import (
+    CriteriaTree,
+    Criterion,
+    Group,
+    GroupKind,
+    Method,
+    MetricDirection,
+    MetricMode,
+    Scale,
+    SocialValueMode,
+)
+from scoring.engine import evaluate
+from scoring.sensitivity import analyse_sensitivity
+
+TARGET_MS = 200.0
+SIZES = (10, 100, 250, 500, 1000)
+CRITERIA = 40
+EVALUATORS = 5
+SEED = 20260401
+AGREEMENT = (-1,) + (0,) * 8 + (1,)
+MEASURES = tuple(f"SV-{n:02d}" for n in range(1, 13))
+
+
+def _weights(count: int) -> list[Decimal]:
+    """`count` weights of two decimal places that add up to exactly 100."""
+    each = (Decimal(100) / count).quantize(Decimal("0.01"), rounding="ROUND_DOWN")
+    return [each] * (count - 1) + [Decimal(100) - each * (count - 1)]
+
+
+def build_tree() -> CriteriaTree:
+    """A 40-criterion tree over five groups, using every method but price per quality point."""
+    scale = Scale(Decimal(5))
+    quality = [
+        Criterion(
+            f"q{n:02d}",
+            f"Quality question {n}",
+            Decimal(0),
+            Method.JUDGEMENT,
+            scale=scale,
+            minimum_score=Decimal(1) if n % 6 == 0 else None,
+        )
+        for n in range(1, 25)
+    ] + [
+        Criterion(f"pf{n}", f"Compliance {n}", Decimal(0), Method.PASS_FAIL, question=f"Check {n}")
+        for n in (1, 2)
+    ]
+    social = [
+        Criterion(
+            f"sv{n}",
+            f"Social value theme {n}",
+            Decimal(0),
+            Method.SOCIAL_VALUE_MEASURES,
+            measures=MEASURES[3 * (n - 1) : 3 * n],
+            social_value_mode=SocialValueMode.PER_POUND if n % 2 else SocialValueMode.RELATIVE,
+        )
+        for n in range(1, 5)
+    ] + [
+        Criterion(f"svm{n}", f"Social metric {n}", Decimal(0), Method.METRIC, unit="%")
+        for n in range(1, 5)
+    ]
+    local = [
+        Criterion("local", "Local supplier", Decimal(0), Method.LOCAL_SUPPLIER),
+        *(
+            Criterion(
+                f"lm{n}",
+                f"Local spend {n}",
+                Decimal(0),
+                Method.METRIC,
+                metric_mode=MetricMode.LINEAR,
+                floor=Decimal(10),
+                target=Decimal(60),
+                unit="%",
+            )
+            for n in (1, 2)
+        ),
+    ]
+    environment = [
+        Criterion(
+            f"env{n}",
+            f"Emissions {n}",
+            Decimal(0),
+            Method.METRIC,
+            direction=MetricDirection.LOWER_IS_BETTER,
+            unit="tCO2e",
+        )
+        for n in (1, 2)
+    ]
+    price = [Criterion("price", "Price", Decimal(0), Method.PRICE_RELATIVE)]
+    groups = [
+        ("price", "Price", GroupKind.PRICE, 40, price),
+        ("quality", "Quality", GroupKind.QUALITY, 35, quality),
+        ("social", "Social value", GroupKind.SOCIAL_VALUE, 15, social),
+        ("local", "Localism", GroupKind.LOCALISM, 5, local),
+        ("environment", "Environment", GroupKind.ENVIRONMENT, 5, environment),
+    ]
+    return CriteriaTree(
+        tuple(
+            Group(
+                key,
+                name,
+                kind,
+                Decimal(weight),
+                tuple(
+                    Criterion(**{**c.__dict__, "weight": w})
+                    for c, w in zip(criteria, _weights(len(criteria)), strict=True)
+                ),
+            )
+            for key, name, kind, weight, criteria in groups
+        )
+    )
+
+
+def build_catalogue() -> dict[str, ProxyValue]:
+    """Twelve measures with proxy values from £50 to £30,000 a unit."""
+    rng = random.Random(SEED)
+    return {
+        code: ProxyValue(code, f"Measure {code}", "unit", Decimal(rng.randint(50, 30000)))
+        for code in MEASURES
+    }
+
+
+def _money(rng: random.Random, low: int, high: int) -> Decimal:
+    return Decimal(rng.randint(low * 100, high * 100)) / 100
+
+
+def build_bids(tree: CriteriaTree, count: int, evaluators: int) -> list[BidInput]:
+    """`count` bids with evaluator scores, metric answers, commitments and pass/fail answers."""
+    rng = random.Random(SEED + count)
+    start = datetime(2026, 4, 1, 9, tzinfo=UTC)
+    bids = []
+    for n in range(count):
+        judgements = {}
+        moderated = {}
+        answers = {}
+        passes = {}
+        commitments = []
+        for _, criterion in tree.criteria():
+            key = criterion.key
+            if criterion.method is Method.JUDGEMENT:
+                # Evaluators mostly agree: each is within a point of the answer's merit.
+                merit = rng.randint(1, 5)
+                judgements[key] = tuple(
+                    EvaluatorScore(
+                        f"evaluator-{e}",
+                        Decimal(min(5, max(0, merit + rng.choice(AGREEMENT)))),
+                    )
+                    for e in range(evaluators)
+                )
+                if rng.random() < 0.1:
+                    moderated[key] = Decimal(rng.randint(1, 5))
+            elif criterion.method is Method.METRIC:
+                answers[key] = _money(rng, 0, 100)
+            elif criterion.method is Method.PASS_FAIL:
+                passes[key] = rng.random() > 0.01
+            elif criterion.method is Method.SOCIAL_VALUE_MEASURES:
+                commitments += [
+                    Commitment(code, Decimal(rng.randint(0, 40))) for code in criterion.measures
+                ]
+        bids.append(
+            BidInput(
+                bid_id=f"bid-{n:05d}",
+                supplier_name=f"Supplier {n:05d} Ltd",
+                price=_money(rng, 80_000, 150_000),
+                submitted_at=start + timedelta(minutes=rng.randint(0, 10_000)),
+                is_local=rng.random() < 0.4,
+                metric_answers=answers,
+                commitments=tuple(commitments),
+                judgement_scores=judgements,
+                moderated_scores=moderated,
+                pass_fail_answers=passes,
+            )
+        )
+    return bids
+
+
+def _median_ms(runs: list[float]) -> float:
+    return statistics.median(runs) * 1000
+
+
+def measure(count: int, repeats: int) -> tuple[float, float]:
+    """Median milliseconds for scoring, and for sensitivity given the scoring result."""
+    tree, catalogue, rules = build_tree(), build_catalogue(), EvaluationRules()
+    scoring, sensitivity = [], []
+    for _ in range(repeats):
+        # Fresh inputs each run, as a service would load them: nothing (not even a Decimal's
+        # cached hash) carries over from the run before.
+        bids = build_bids(tree, count, EVALUATORS)
+        started = time.perf_counter()
+        result = evaluate(tree, bids, catalogue, rules)
+        scored = time.perf_counter()
+        analyse_sensitivity(tree, bids, catalogue, rules, result)
+        finished = time.perf_counter()
+        scoring.append(scored - started)
+        sensitivity.append(finished - scored)
+    return _median_ms(scoring), _median_ms(sensitivity)
+
+
+def main() -> None:
+    """Print the results table."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeats", type=int, default=7, help="runs per size (median)")
+    parser.add_argument("--quick", action="store_true", help="small sizes, 3 runs")
+    args = parser.parse_args()
+    sizes = SIZES[:3] if args.quick else SIZES
+    repeats = 3 if args.quick else args.repeats
+    print(
+        f"Python {platform.python_version()} on {platform.system()}, {os.cpu_count()} cores; "
+        f"median of {repeats} runs; target {TARGET_MS:.0f} ms for the largest case"
+    )
+    header = (
+        "| bids | criteria | evaluators | scoring ms | sensitivity ms | total ms "
+        "| µs per bid x criterion x evaluator | target |"
+    )
+    print(header)
+    print("|" + "|".join("---:" for _ in range(8)) + "|")
+    for count in sizes:
+        scoring_ms, sensitivity_ms = measure(count, repeats)
+        total_ms = scoring_ms + sensitivity_ms
+        cells = count * CRITERIA * EVALUATORS
+        verdict = "PASS" if total_ms < TARGET_MS else "FAIL"
+        print(
+            f"| {count} | {CRITERIA} | {EVALUATORS} | {scoring_ms:.1f} | {sensitivity_ms:.1f} "
+            f"| {total_ms:.1f} | {total_ms * 1000 / cells:.3f} | {verdict} |"
+        )
+
+
+if __name__ == "__main__":
+    main()
