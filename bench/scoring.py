@@ -150,6 +150,7 @@ def build_bids(tree: CriteriaTree, count: int, evaluators: int) -> list[BidInput
     """`count` bids with evaluator scores, metric answers, commitments and pass/fail answers."""
     rng = random.Random(SEED + count)
     start = datetime(2026, 4, 1, 9, tzinfo=UTC)
+    panel = [f"Evaluator {e + 1}" for e in range(evaluators)]  # one name per evaluator
     bids = []
     for n in range(count):
         judgements = {}
@@ -163,11 +164,8 @@ def build_bids(tree: CriteriaTree, count: int, evaluators: int) -> list[BidInput
                 # Evaluators mostly agree: each is within a point of the answer's merit.
                 merit = rng.randint(1, 5)
                 judgements[key] = tuple(
-                    EvaluatorScore(
-                        f"evaluator-{e}",
-                        Decimal(min(5, max(0, merit + rng.choice(AGREEMENT)))),
-                    )
-                    for e in range(evaluators)
+                    EvaluatorScore(name, Decimal(min(5, max(0, merit + rng.choice(AGREEMENT)))))
+                    for name in panel
                 )
                 if rng.random() < 0.1:
                     moderated[key] = Decimal(rng.randint(1, 5))

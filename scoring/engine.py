@@ -1,7 +1,7 @@
 """The scoring engine: a criteria tree and bids in, scored, flagged and ranked bids out."""
 
 import gc
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from decimal import (
     ROUND_HALF_EVEN,
@@ -12,11 +12,13 @@ from decimal import (
     Overflow,
     localcontext,
 )
+from operator import attrgetter, itemgetter
+from typing import Any
 
 from scoring.bids import BidInput, EvaluationRules, ProxyValue
 from scoring.criteria import SOCIAL_VALUE_SHARE, CriteriaTree, Criterion, Group, GroupKind, Method
 from scoring.methods import PricePerQualityPoint, Reading, Scorer, Setting, new_scorers
-from scoring.methods.base import HUNDRED, ZERO
+from scoring.methods.base import HUNDRED, ZERO, Built
 from scoring.methods.social_value import unasked_claims
 from scoring.presentation import money, percent, points
 from scoring.ranking import Standing, ranked, tie_clusters, tie_message
@@ -40,6 +42,8 @@ CONTEXT = Context(
 # Abnormally low prices are judged against the mean of at least this many other eligible
 # bids: a "mean" of one other price says little about the market.
 ABNORMALLY_LOW_MINIMUM_OTHERS = 2
+
+_first, _second, _weighted = itemgetter(0), itemgetter(1), attrgetter("weighted")
 
 
 def max_points(group: Group, criterion: Criterion) -> Decimal:
@@ -89,10 +93,10 @@ class _Column:
 
     __slots__ = ("scores", "texts", "weighted")
 
-    def __init__(self, scores: list[CriterionScore], texts: list[str]) -> None:
-        self.scores = scores
-        self.texts = texts  # each weighted score as the explanations print it
-        self.weighted = [score.weighted for score in scores]
+    def __init__(self, built: list[Built]) -> None:
+        self.scores: list[CriterionScore] = list(map(_first, built))
+        self.texts: list[str] = list(map(_second, built))  # as the explanations print them
+        self.weighted: list[Decimal] = list(map(_weighted, self.scores))
 
 
 class _Evaluation:
@@ -115,16 +119,23 @@ class _Evaluation:
 
     def run(self) -> EvaluationResult:
         entries, scorers = self.entries, self.scorers
-        # Price per quality point needs every other criterion's points first.
-        first = [
-            i for i, (_, c) in enumerate(entries) if c.method is not Method.PRICE_PER_QUALITY_POINT
-        ]
-        last = [i for i in range(len(entries)) if i not in set(first)]
-        readings = self._read(first)
+        # Criteria that compare no bids are scored as they are read. Those that compare bids
+        # wait for every bid to be read, since only then is it known which bids are eligible
+        # and so which bid sets the baseline. Price per quality point comes last of all: it
+        # needs every other criterion's points.
+        absolute, relative, last = [], [], []
+        for i, (_, criterion) in enumerate(entries):
+            if criterion.method is Method.PRICE_PER_QUALITY_POINT:
+                last.append(i)
+            elif scorers[criterion.method].is_relative(criterion):
+                relative.append(i)
+            else:
+                absolute.append(i)
+        built, readings = self._read(absolute, relative)
         self._note_unasked_claims(readings)
         eligible = [not any(f.kind in DISQUALIFYING for f in flags) for flags in self.flags]
-        columns: dict[int, _Column] = {}
-        for i in first:
+        columns = {i: _Column(built[i]) for i in absolute}
+        for i in relative:
             group, criterion = entries[i]
             columns[i] = _score(group, criterion, scorers[criterion.method], readings[i], eligible)
         if last:
@@ -139,23 +150,32 @@ class _Evaluation:
                 columns[i] = _score(group, criterion, scorer, column, eligible)
         return self._assemble([columns[i] for i in range(len(entries))], eligible)
 
-    def _read(self, indexes: list[int]) -> dict[int, list[Reading]]:
-        """Read every bid for these criteria, bid by bid: a bid's data is then read while it
-        is still in the processor's cache, which roughly halves the time."""
+    def _read(
+        self, absolute: list[int], relative: list[int]
+    ) -> tuple[dict[int, list[Built]], dict[int, list[Reading]]]:
+        """Read every bid, bid by bid (a bid's data is then read while it is still in the
+        processor's cache): scoring the criteria that compare no bids, and keeping readings
+        for those that do."""
         catalogue, rules, flags = self.catalogue, self.rules, self.flags
-        readings: dict[int, list[Reading]] = {i: [] for i in indexes}
-        readers = []
-        for i in indexes:
-            criterion = self.entries[i][1]
-            reader = self.scorers[criterion.method].reader(criterion, catalogue, rules)
-            readers.append((reader, readings[i].append))
+        built: dict[int, list[Built]] = {i: [] for i in absolute}
+        readings: dict[int, list[Reading]] = {i: [] for i in relative}
+        readers: list[tuple[Callable[[BidInput], tuple[Any, tuple[Flag, ...]]], Any]] = []
+        for i in sorted(absolute + relative):
+            group, criterion = self.entries[i]
+            scorer = self.scorers[criterion.method]
+            if i in built:
+                build = _builder(group, criterion, scorer, None)
+                reader = scorer.scoring_reader(criterion, catalogue, rules, build)
+                readers.append((reader, built[i].append))
+            else:
+                readers.append((scorer.reader(criterion, catalogue, rules), readings[i].append))
         for position, bid in enumerate(self.bids):
             for read, keep in readers:
-                reading, raised = read(bid)
+                item, raised = read(bid)
                 if raised:
                     flags[position].extend(raised)
-                keep(reading)
-        return readings
+                keep(item)
+        return built, readings
 
     def _note_unasked_claims(self, readings: dict[int, list[Reading]]) -> None:
         """Put notes for claims no criterion asked for on the first social value criterion."""
@@ -315,21 +335,11 @@ def _bid_exclusions(bid: BidInput) -> list[Flag]:
     return flags
 
 
-def _score(
-    group: Group,
-    criterion: Criterion,
-    scorer: Scorer,
-    readings: list[Reading],
-    eligible: list[bool],
-) -> _Column:
-    """Score one criterion for every bid; where bids share readings, they share one score."""
+def _builder(
+    group: Group, criterion: Criterion, scorer: Scorer, baseline: Decimal | None
+) -> Callable[[Reading], Built]:
+    """Turns one reading into its score and the score's text, for one criterion."""
     most = max_points(group, criterion)
-    baseline = None
-    if scorer.is_relative(criterion):
-        bases = [
-            r.basis for r, ok in zip(readings, eligible, strict=True) if ok and r.basis is not None
-        ]
-        baseline = scorer.baseline(criterion, bases)
     setting = Setting(criterion, most, points(most), baseline, "", "")
     if baseline is not None:
         setting = Setting(
@@ -343,7 +353,7 @@ def _score(
     normalise, explain = scorer.normaliser(criterion, baseline), scorer.explainer(setting)
     key, name, group_key, method = criterion.key, criterion.name, group.key, criterion.method
 
-    def build(reading: Reading) -> tuple[CriterionScore, str]:
+    def build(reading: Reading) -> Built:
         normalised = normalise(reading.basis)
         weighted = normalised * most
         text = points(weighted)
@@ -362,23 +372,34 @@ def _score(
         )
         return score, text
 
-    scores: list[CriterionScore] = []
-    texts: list[str] = []
-    keep_score, keep_text = scores.append, texts.append
-    if scorer.shares_readings:
-        built: dict[Reading, tuple[CriterionScore, str]] = {}
-        for reading in readings:
-            found = built.get(reading)
-            if found is None:
-                found = built[reading] = build(reading)
-            keep_score(found[0])
-            keep_text(found[1])
-    else:
-        for reading in readings:
-            score, text = build(reading)
-            keep_score(score)
-            keep_text(text)
-    return _Column(scores, texts)
+    return build
+
+
+def _score(
+    group: Group,
+    criterion: Criterion,
+    scorer: Scorer,
+    readings: list[Reading],
+    eligible: list[bool],
+) -> _Column:
+    """Score one criterion that compares bids, against the best eligible bid's basis."""
+    baseline = None
+    if scorer.is_relative(criterion):
+        bases = [
+            r.basis for r, ok in zip(readings, eligible, strict=True) if ok and r.basis is not None
+        ]
+        baseline = scorer.baseline(criterion, bases)
+    build = _builder(group, criterion, scorer, baseline)
+    if not scorer.shares_readings:
+        return _Column(list(map(build, readings)))
+    built: dict[Reading, Built] = {}
+    column = []
+    for reading in readings:
+        found = built.get(reading)
+        if found is None:
+            found = built[reading] = build(reading)
+        column.append(found)
+    return _Column(column)
 
 
 def _abnormally_low(

@@ -20,12 +20,14 @@ from typing import NamedTuple
 from scoring.bids import BidInput, EvaluationRules, ProxyValue
 from scoring.criteria import Criterion
 from scoring.presentation import number
-from scoring.results import Flag
+from scoring.results import CriterionScore, Flag
 
 ZERO = Decimal(0)
 ONE = Decimal(1)
 HUNDRED = Decimal(100)
 NO_FLAGS: tuple[Flag, ...] = ()
+# A criterion score, with its weighted points as the explanations print them.
+Built = tuple[CriterionScore, str]
 
 
 class Reading(NamedTuple):
@@ -94,6 +96,34 @@ class Scorer:
         every bid, so methods with much to read override it with a leaner one."""
         read = self.read
         return lambda bid: read(criterion, bid, catalogue, rules)
+
+    def scoring_reader(
+        self,
+        criterion: Criterion,
+        catalogue: Mapping[str, ProxyValue],
+        rules: EvaluationRules,
+        build: Callable[[Reading], Built],
+    ) -> Callable[[BidInput], tuple[Built, tuple[Flag, ...]]]:
+        """For a criterion that compares no bids: read a bid and score it in one step, with
+        `build` making the score from the reading. Readings many bids share are built once."""
+        read = self.reader(criterion, catalogue, rules)
+        if not self.shares_readings:
+
+            def read_and_build(bid: BidInput) -> tuple[Built, tuple[Flag, ...]]:
+                reading, flags = read(bid)
+                return build(reading), flags
+
+            return read_and_build
+        built: dict[Reading, Built] = {}
+
+        def read_and_share(bid: BidInput) -> tuple[Built, tuple[Flag, ...]]:
+            reading, flags = read(bid)
+            found = built.get(reading)
+            if found is None:
+                found = built[reading] = build(reading)
+            return found, flags
+
+        return read_and_share
 
     def basis(self, criterion: Criterion, raw: Decimal | None, price: Decimal) -> Decimal | None:
         """The number the method scores, from the raw number (and the price where needed)."""

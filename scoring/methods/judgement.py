@@ -4,10 +4,11 @@ from collections.abc import Callable, Mapping
 from decimal import Decimal
 from functools import cache
 from operator import attrgetter
+from typing import TypeVar
 
 from scoring.bids import BidInput, EvaluationRules, ProxyValue
 from scoring.criteria import Criterion
-from scoring.methods.base import NO_FLAGS, ZERO, Reading, Scorer, Setting, clamp
+from scoring.methods.base import NO_FLAGS, ZERO, Built, Reading, Scorer, Setting, clamp
 from scoring.presentation import number
 from scoring.results import Flag, FlagKind
 
@@ -18,6 +19,11 @@ ONE_EVALUATOR = "Score of the one evaluator"
 _value = attrgetter("value")
 
 Read = tuple[Reading, tuple[Flag, ...]]
+T = TypeVar("T")
+
+
+def _same(reading: Reading) -> Reading:
+    return reading
 
 
 @cache
@@ -56,38 +62,57 @@ class Judgement(Scorer):
         rules: EvaluationRules,
     ) -> Callable[[BidInput], Read]:
         """`read` for one criterion; it runs once per bid and criterion, so it is lean."""
+        return self._reader(criterion, rules, _same)
+
+    def scoring_reader(
+        self,
+        criterion: Criterion,
+        catalogue: Mapping[str, ProxyValue],
+        rules: EvaluationRules,
+        build: Callable[[Reading], Built],
+    ) -> Callable[[BidInput], tuple[Built, tuple[Flag, ...]]]:
+        """Read and score at once: each distinct mean or moderated score is built once."""
+        return self._reader(criterion, rules, build)
+
+    def _reader(
+        self, criterion: Criterion, rules: EvaluationRules, make: Callable[[Reading], T]
+    ) -> Callable[[BidInput], tuple[T, tuple[Flag, ...]]]:
         key, threshold = criterion.key, rules.spread_threshold
         # Scores come from a short scale, so the same sums come up again and again: each is
-        # divided, checked against the minimum and turned into a reading once. Sharing the
-        # reading also lets the engine reuse its score without hashing a new Decimal.
-        means: dict[tuple[Decimal, int], Read] = {}
-        moderated: dict[Decimal, Read] = {}
+        # divided, checked against the minimum and scored (by `make`) once.
+        means: dict[tuple[Decimal, int], tuple[T, tuple[Flag, ...]]] = {}
+        moderated: dict[Decimal, tuple[T, tuple[Flag, ...]]] = {}
         spreads: dict[tuple[Decimal, Decimal], Flag] = {}
+        not_scored = (make(NOT_SCORED), NO_FLAGS)
 
-        def read(bid: BidInput) -> Read:
+        def remember(value: Decimal, text: str) -> tuple[T, tuple[Flag, ...]]:
+            reading, flags = _reading(criterion, value, text)
+            return make(reading), flags
+
+        def read(bid: BidInput) -> tuple[T, tuple[Flag, ...]]:
             value = bid.moderated_scores.get(key)
             if value is not None:
                 found = moderated.get(value)
                 if found is None:
-                    found = moderated[value] = _reading(criterion, value, MODERATED)
+                    found = moderated[value] = remember(value, MODERATED)
                 return found
             scores = bid.judgement_scores.get(key)
             if not scores:
-                return NOT_SCORED, NO_FLAGS
-            values = list(map(_value, scores))
+                return not_scored
+            # Sorted, the lowest and highest are at the ends: cheaper than min() and max().
+            values = sorted(map(_value, scores))
             count = len(values)
             total = sum(values, ZERO)
             found = means.get((total, count))
             if found is None:
                 text = ONE_EVALUATOR if count == 1 else _mean_text(count)
-                found = means[total, count] = _reading(criterion, total / count, text)
-            if count > 1:
-                low, high = min(values), max(values)
-                if high - low >= threshold:
-                    flag = spreads.get((low, high))
-                    if flag is None:
-                        flag = spreads[low, high] = _spread_flag(criterion, low, high, threshold)
-                    return found[0], (flag, *found[1])
+                found = means[total, count] = remember(total / count, text)
+            low, high = values[0], values[-1]
+            if high - low >= threshold and count > 1:
+                flag = spreads.get((low, high))
+                if flag is None:
+                    flag = spreads[low, high] = _spread_flag(criterion, low, high, threshold)
+                return found[0], (flag, *found[1])
             return found
 
         return read

@@ -9,10 +9,20 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from scoring.bids import BidInput, EvaluationRules
-from scoring.criteria import CriteriaTree, Method
+from scoring.criteria import CriteriaTree, GroupKind, Method
 from scoring.engine import evaluate
 from scoring.results import EvaluationResult
-from tests.unit.scoring.builders import FIVE_POINT, D, bid, price_only, run, single
+from tests.unit.scoring.builders import (
+    FIVE_POINT,
+    D,
+    bid,
+    criterion,
+    group,
+    price_only,
+    run,
+    single,
+    tree,
+)
 from tests.unit.scoring.strategies import PROXIES, bids_for, money, tenders
 
 RULES = EvaluationRules()
@@ -20,6 +30,10 @@ PRICE_METHODS = [
     price_only(Method.PRICE_RELATIVE),
     price_only(Method.PRICE_LINEAR, zero_at_percent_above=D(30)),
 ]
+PER_QUALITY_POINT = tree(
+    group("p", GroupKind.PRICE, 50, criterion("price", Method.PRICE_PER_QUALITY_POINT)),
+    group("q", GroupKind.QUALITY, 50, criterion("q", Method.JUDGEMENT, scale=FIVE_POINT)),
+)
 FEW = settings(max_examples=60, deadline=None)
 
 
@@ -32,11 +46,12 @@ def evaluated(criteria: CriteriaTree, bids: list[BidInput]) -> EvaluationResult:
 def test_a_lower_price_never_scores_lower(prices: list[Decimal], data: st.DataObject) -> None:
     who = data.draw(st.integers(0, len(prices) - 1))
     cut = data.draw(st.integers(1, 100)) * prices[who] / 100
-    for criteria in PRICE_METHODS:
-        before = run(criteria, *(bid(f"b{n}", p) for n, p in enumerate(prices)))
-        lower = [p - cut if n == who else p for n, p in enumerate(prices)]
-        lower[who] = max(lower[who], D("0.01"))
-        after = run(criteria, *(bid(f"b{n}", p) for n, p in enumerate(lower)))
+    lower = [p - cut if n == who else p for n, p in enumerate(prices)]
+    lower[who] = max(lower[who], D("0.01"))
+    quality = {"q": 3}  # the same quality for every bid, for price per quality point
+    for criteria in [*PRICE_METHODS, PER_QUALITY_POINT]:
+        before = run(criteria, *(bid(f"b{n}", p, moderated=quality) for n, p in enumerate(prices)))
+        after = run(criteria, *(bid(f"b{n}", p, moderated=quality) for n, p in enumerate(lower)))
         key = f"b{who}"
         assert (
             after.bid(key).criterion("price").weighted
@@ -104,8 +119,11 @@ def test_every_explanation_ends_with_the_computed_points(
     for result in evaluated(*tender).bids:
         for score in result.criteria:
             assert numbers(score.explanation)[-1] == cents(score.weighted), score.explanation
-        for group in result.groups:
-            assert numbers(group.explanation)[-2:] == [cents(group.points), cents(group.max_points)]
+        for points in result.groups:
+            assert numbers(points.explanation)[-2:] == [
+                cents(points.points),
+                cents(points.max_points),
+            ]
         assert numbers(result.total_explanation)[0] == cents(result.total)
 
 
