@@ -104,10 +104,11 @@ class _Analysis:
         for g, group in enumerate(groups):
             self.first.append(index)
             for criterion in group.criteria:
-                if self.has_ppqp and criterion.method is PPQP:
-                    self.ppqp[g] = _add(self.ppqp[g], self.weighted(index))
-                elif self.has_ppqp and counts_as_quality(group, criterion):
-                    self.quality[g] = _add(self.quality[g], self.weighted(index))
+                if self.has_ppqp and self.ranked:
+                    if criterion.method is PPQP:
+                        self.ppqp[g] = _add(self.ppqp[g], self.weighted(index))
+                    elif counts_as_quality(group, criterion):
+                        self.quality[g] = _add(self.quality[g], self.weighted(index))
                 index += 1
         self.winner = self.ranked[0] if self.ranked else None
 
@@ -318,35 +319,42 @@ class _Analysis:
     def _without(
         self, removed: int, held: list[int], bases: dict[int, list[Decimal | None]]
     ) -> RankReversal | None:
-        """Re-score the criteria whose baseline the removed bid held, and find the winner."""
-        totals = self.totals
-        kinds: list[tuple[GroupKind, list[Decimal]]] = []  # each change, for the tie-break
-        quality_points: list[Decimal] | None = None
-        rescore_ppqp = any(self.entries[i][1].method is PPQP for i in held)
+        """Re-score the criteria whose baseline the removed bid held, and find the winner.
+
+        Only bids that could reach the winner's new total are re-scored: a bid can gain at
+        most its headroom (max points less its points) on the re-scored criteria. Where
+        price per quality point moves too, every bid is re-scored.
+        """
+        positions = [p for p in range(len(self.ranked)) if p != removed]
+        quality_moves = self.has_ppqp and any(
+            self.entries[i][1].method is PPQP or counts_as_quality(*self.entries[i]) for i in held
+        )
+        if not quality_moves:
+            positions = self._in_reach(removed, held, bases, positions)
+        totals = {p: self.totals[p] for p in positions}
+        kinds: list[tuple[GroupKind, dict[int, Decimal]]] = []  # each change, for the tie-break
         for index in held:
             group, criterion = self.entries[index]
-            if criterion.method is PPQP:
-                continue
-            changes = self._changes(index, bases[index], removed)
-            totals = _add(totals, changes)
-            kinds.append((group.kind, changes))
-            if self.has_ppqp and counts_as_quality(group, criterion):
-                quality_points = _add(quality_points or self._quality_points(), changes)
-                rescore_ppqp = True
-        if rescore_ppqp:
-            quality = quality_points or self._quality_points()
+            if criterion.method is not PPQP:
+                changes = self._changes(index, bases[index], removed, positions)
+                kinds.append((group.kind, changes))
+        if quality_moves:
+            quality = self._quality_points()
+            for kind, changes in kinds:
+                if kind is not PRICE:
+                    quality = [q + changes.get(p, ZERO) for p, q in enumerate(quality)]
             column: list[Decimal | None] = [
                 price_per_quality_point(r.price, q)
                 for r, q in zip(self.ranked, quality, strict=True)
             ]
             for index, (_, criterion) in enumerate(self.entries):
                 if criterion.method is PPQP:
-                    changes = self._changes(index, column, removed)
-                    totals = _add(totals, changes)
-                    kinds.append((PRICE, changes))
-        remaining = [p for p in range(len(totals)) if p != removed]
-        most = max(totals[p] for p in remaining)
-        leaders = [p for p in remaining if totals[p] == most]
+                    kinds.append((PRICE, self._changes(index, column, removed, positions)))
+        for _, changes in kinds:
+            for p, change in changes.items():
+                totals[p] += change
+        most = max(totals.values())
+        leaders = [p for p in positions if totals[p] == most]
         if len(leaders) > 1:  # the tie-break decides, on the re-scored points
             tied = [self._tied(p, most, kinds) for p in leaders]
             first = best(tied, self.rules.tie_break)
@@ -371,6 +379,22 @@ class _Analysis:
             f"{points(most)} against {winner.supplier_name}'s {points(totals[0])}.",
         )
 
+    def _in_reach(
+        self,
+        removed: int,
+        held: list[int],
+        bases: dict[int, list[Decimal | None]],
+        positions: list[int],
+    ) -> list[int]:
+        """The winner, and the bids whose total plus headroom reaches its new total."""
+        winner_total = self.totals[0]
+        headroom = [ZERO] * len(self.ranked)
+        for index in held:
+            most = max_points(*self.entries[index])
+            headroom = [h + most - w for h, w in zip(headroom, self.weighted(index), strict=True)]
+            winner_total += self._changes(index, bases[index], removed, [0])[0]
+        return [p for p in positions if p == 0 or self.totals[p] + headroom[p] >= winner_total]
+
     def _quality_points(self) -> list[Decimal]:
         found = [ZERO] * len(self.ranked)
         for column in self.quality:
@@ -378,7 +402,7 @@ class _Analysis:
         return found
 
     def _tied(
-        self, p: int, total: Decimal, kinds: list[tuple[GroupKind, list[Decimal]]]
+        self, p: int, total: Decimal, kinds: list[tuple[GroupKind, dict[int, Decimal]]]
     ) -> Standing:
         """The standing of a bid tied on the re-scored total, with its re-scored points."""
         r = self.ranked[p]
@@ -386,14 +410,16 @@ class _Analysis:
         social = sum((g.points for g in r.groups if g.kind in SOCIAL_VALUE_SHARE), ZERO)
         for kind, changes in kinds:
             if kind is QUALITY:
-                quality += changes[p]
+                quality += changes.get(p, ZERO)
             elif kind in SOCIAL_VALUE_SHARE:
-                social += changes[p]
+                social += changes.get(p, ZERO)
         return self.standing(p, total, quality, social)
 
-    def _changes(self, index: int, column: list[Decimal | None], removed: int) -> list[Decimal]:
-        """The change in each bid's points on one criterion once the removed bid has gone
-        (the removed bid's own entry means nothing)."""
+    def _changes(
+        self, index: int, column: list[Decimal | None], removed: int, positions: list[int]
+    ) -> dict[int, Decimal]:
+        """The change in the points of the bids at `positions` on one criterion once the
+        removed bid has gone."""
         group, criterion = self.entries[index]
         scorer = _scorer(criterion)
         baseline = scorer.baseline(
@@ -401,10 +427,8 @@ class _Analysis:
         )
         normalise = scorer.normaliser(criterion, baseline)
         most = max_points(group, criterion)
-        return [
-            normalise(basis) * most - old
-            for basis, old in zip(column, self.weighted(index), strict=True)
-        ]
+        scores = self.columns[index]
+        return {p: normalise(column[p]) * most - scores[p].weighted for p in positions}
 
     def _summary(self, reversals: tuple[RankReversal, ...], checked: list[BidResult]) -> str:
         winner = self.winner

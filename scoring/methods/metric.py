@@ -12,6 +12,9 @@ from scoring.results import Flag
 Normaliser = Callable[[Decimal | None], Decimal]
 Explainer = Callable[[Reading, Decimal, str], str]
 NO_ANSWER = "No answer given"
+UNANSWERED = Reading(None, None, NO_ANSWER, (NO_ANSWER,))
+# Reading(...) goes through a Python-level __new__; this builds the same tuple directly.
+_reading = tuple.__new__
 # Module constants: looking up an enum member on its class is slow in Python 3.11.
 RELATIVE, LINEAR = MetricMode.RELATIVE, MetricMode.LINEAR
 LOWER_IS_BETTER = MetricDirection.LOWER_IS_BETTER
@@ -53,10 +56,26 @@ class Metric(RelativeScorer):
         rules: EvaluationRules,
     ) -> tuple[Reading, tuple[Flag, ...]]:
         """The stated number, if any."""
-        value = bid.metric_answers.get(criterion.key)
-        if value is None:
-            return Reading(None, None, NO_ANSWER, (NO_ANSWER,)), NO_FLAGS
-        return Reading(value, self.basis(criterion, value, bid.price)), NO_FLAGS
+        return self.reader(criterion, catalogue, rules)(bid)
+
+    def reader(
+        self,
+        criterion: Criterion,
+        catalogue: Mapping[str, ProxyValue],
+        rules: EvaluationRules,
+    ) -> Callable[[BidInput], tuple[Reading, tuple[Flag, ...]]]:
+        """`read` for one criterion: the answer, and the basis it is scored on."""
+        key, linear = criterion.key, criterion.metric_mode is LINEAR
+
+        def read(bid: BidInput) -> tuple[Reading, tuple[Flag, ...]]:
+            value = bid.metric_answers.get(key)
+            if value is None:
+                return UNANSWERED, NO_FLAGS
+            # Relative scoring counts an answer below 0 as 0 (see `basis`).
+            basis = value if linear or value > ZERO else ZERO
+            return _reading(Reading, (value, basis, "", (), "")), NO_FLAGS
+
+        return read
 
     def basis(self, criterion: Criterion, raw: Decimal | None, price: Decimal) -> Decimal | None:
         """The answer, counted as 0 when below 0 under relative scoring."""

@@ -44,8 +44,7 @@ class SocialValueMeasures(RelativeScorer):
         # The engine reads a bid's criteria one after another, so the commitments of the bid
         # last read, by measure, serve all of its social value criteria.
         self._last: tuple[BidInput | None, dict[str, list[Decimal]]] = (None, {})
-        # Items repeat the catalogue's values and round quantities: each is written once.
-        self._values: dict[str, str] = {}
+        # Items repeat round quantities: each is written once.
         self._quantities: dict[Decimal, str] = {}
 
     def _by_measure(self, bid: BidInput) -> dict[str, list[Decimal]]:
@@ -65,37 +64,57 @@ class SocialValueMeasures(RelativeScorer):
         rules: EvaluationRules,
     ) -> tuple[Reading, tuple[Flag, ...]]:
         """The bid's total proxy value for the measures asked for, in the order asked."""
-        total = ZERO
-        items: list[str] = []
-        notes: tuple[str, ...] = ()
-        committed = self._by_measure(bid)
+        return self.reader(criterion, catalogue, rules)(bid)
+
+    def reader(
+        self,
+        criterion: Criterion,
+        catalogue: Mapping[str, ProxyValue],
+        rules: EvaluationRules,
+    ) -> Callable[[BidInput], tuple[Reading, tuple[Flag, ...]]]:
+        """`read` for one criterion, with the measures' proxy values looked up once."""
+        # (code, proxy value per unit or None, " x £value" as the items show it)
+        asked = []
         for code in criterion.measures:
-            quantities = committed.get(code)
-            if quantities is None:
-                continue
             proxy = catalogue.get(code)
-            if proxy is None:
-                notes += (f"Claim for measure {code} ignored: it has no proxy value",)
-                continue
-            unit = proxy.value_per_unit
-            value = self._values.get(code)
-            if value is None:
-                value = self._values[code] = f" x {money(unit)}"
-            for quantity in quantities:
-                total += quantity * unit
-                shown = self._quantities.get(quantity)
-                if shown is None:
-                    shown = self._quantities[quantity] = _number(quantity)
-                items.append(f"{code} {shown}{value}")
-        basis = self.basis(criterion, total, bid.price)
-        if not items:
-            return Reading(total, basis, NOTHING_COMMITTED, notes), NO_FLAGS
-        text = f"Social value {' + '.join(items)} = {money(total)}"
-        if basis is None or criterion.social_value_mode is not PER_POUND:
-            return Reading(total, basis, text, notes), NO_FLAGS
-        shown = ratio(basis)
-        text = f"{text}; / price {money(bid.price)} = {shown} per £1"
-        return Reading(total, basis, text, notes, shown), NO_FLAGS
+            unit = None if proxy is None else proxy.value_per_unit
+            asked.append((code, unit, "" if unit is None else f" x {money(unit)}"))
+        per_pound = criterion.social_value_mode is PER_POUND
+        quantities = self._quantities
+
+        def read(bid: BidInput) -> tuple[Reading, tuple[Flag, ...]]:
+            total = ZERO
+            items: list[str] = []
+            notes: tuple[str, ...] = ()
+            committed = self._by_measure(bid)
+            for code, unit, value in asked:
+                claimed = committed.get(code)
+                if claimed is None:
+                    continue
+                if unit is None:
+                    notes += (f"Claim for measure {code} ignored: it has no proxy value",)
+                    continue
+                for quantity in claimed:
+                    total += quantity * unit
+                    shown = quantities.get(quantity)
+                    if shown is None:
+                        shown = quantities[quantity] = _number(quantity)
+                    items.append(f"{code} {shown}{value}")
+            counted = total if total > ZERO else ZERO
+            if not per_pound:
+                basis: Decimal | None = counted
+            else:
+                basis = counted / bid.price if bid.price > ZERO else None
+            if not items:
+                return Reading(total, basis, NOTHING_COMMITTED, notes), NO_FLAGS
+            text = f"Social value {' + '.join(items)} = {money(total)}"
+            if basis is None or not per_pound:
+                return Reading(total, basis, text, notes), NO_FLAGS
+            shown = ratio(basis)
+            text = f"{text}; / price {money(bid.price)} = {shown} per £1"
+            return Reading(total, basis, text, notes, shown), NO_FLAGS
+
+        return read
 
     def basis(self, criterion: Criterion, raw: Decimal | None, price: Decimal) -> Decimal | None:
         """S (or S / p per pound), counted as 0 when below 0."""

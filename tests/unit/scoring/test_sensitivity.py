@@ -2,6 +2,7 @@
 
 from dataclasses import replace
 from decimal import Decimal
+from typing import Any
 
 import pytest
 from hypothesis import given, settings
@@ -9,8 +10,10 @@ from hypothesis import strategies as st
 
 from scoring.bids import BidInput, EvaluationRules
 from scoring.criteria import CriteriaTree, GroupKind, Method, Scale
+from scoring.engine import evaluate
 from scoring.sensitivity import analyse_sensitivity
 from tests.unit.scoring.builders import FIVE_POINT, D, bid, criterion, group, run, tree
+from tests.unit.scoring.strategies import PROXIES, tenders
 
 RULES = EvaluationRules()
 
@@ -215,6 +218,45 @@ def test_removing_a_losing_bid_that_sets_the_lowest_price_can_change_the_winner(
     assert run(REVERSAL, *REVERSAL_BIDS[:2]).winner_id == "b"
 
 
+# The same shape for a relative metric (higher is better) and for social value: C states
+# the best answer (100) and loses; without it the best is B's 80. With C: A = 50 x 40/100 +
+# 5 x 10 = 70.00, B = 50 x 80/100 + 5 x 5.5 = 67.50. Without C: A = 50 x 40/80 + 50 = 75.00,
+# B = 50 + 27.50 = 77.50.
+def best_answer_tree(method: Method, **settings: Any) -> CriteriaTree:
+    return tree(
+        group("social", GroupKind.SOCIAL_VALUE, 50, criterion("v", method, **settings)),
+        group(
+            "quality", GroupKind.QUALITY, 50, criterion("q", Method.JUDGEMENT, scale=Scale(D(10)))
+        ),
+    )
+
+
+@pytest.mark.parametrize(
+    ("criteria", "answers"),
+    [
+        (
+            best_answer_tree(Method.METRIC),
+            [{"answers": {"v": n}} for n in (40, 80, 100)],
+        ),
+        (
+            best_answer_tree(Method.SOCIAL_VALUE_MEASURES, measures=("JOB-LOCAL",)),
+            [{"commitments": [("JOB-LOCAL", n // 20)]} for n in (40, 80, 100)],
+        ),
+    ],
+)
+def test_removing_the_bid_with_the_best_answer_can_change_the_winner(
+    criteria: CriteriaTree, answers: list[dict[str, Any]]
+) -> None:
+    bids = tuple(
+        bid(key, moderated={"q": q}, **answer)
+        for key, q, answer in zip("abc", ("10", "5.5", "0"), answers, strict=True)
+    )
+    result = analyse_sensitivity(criteria, bids, PROXIES, RULES)
+    assert result.winner_id == "a"
+    assert [(r.removed_bid_id, r.new_winner_id) for r in result.reversals] == [("c", "b")]
+    assert evaluate(criteria, bids[:2], PROXIES, RULES).winner_id == "b"
+
+
 def test_losing_bids_that_set_no_baseline_cannot_change_the_winner() -> None:
     criteria = tree(
         group("quality", GroupKind.QUALITY, 100, criterion("q", Method.JUDGEMENT, scale=FIVE_POINT))
@@ -249,3 +291,22 @@ def test_a_given_result_gives_the_same_analysis() -> None:
     evaluated = run(REVERSAL, *REVERSAL_BIDS)
     given_result = analyse_sensitivity(REVERSAL, REVERSAL_BIDS, {}, RULES, evaluated)
     assert given_result == analyse(REVERSAL, *REVERSAL_BIDS)
+
+
+@settings(max_examples=40, deadline=None)
+@given(tenders())
+def test_reversals_are_exactly_the_removals_that_change_the_winner(
+    tender: tuple[CriteriaTree, list[BidInput]],
+) -> None:
+    criteria, bids = tender
+    found = analyse_sensitivity(criteria, bids, PROXIES, RULES)
+    evaluated = evaluate(criteria, bids, PROXIES, RULES)
+    expected = {}
+    for loser in evaluated.bids[1:]:
+        if loser.rank is None:
+            continue
+        others = [b for b in bids if b.bid_id != loser.bid_id]
+        winner = evaluate(criteria, others, PROXIES, RULES).winner_id
+        if winner != evaluated.winner_id:
+            expected[loser.bid_id] = winner
+    assert {r.removed_bid_id: r.new_winner_id for r in found.reversals} == expected
