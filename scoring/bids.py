@@ -16,16 +16,12 @@ class Commitment:
 
 
 @dataclass(frozen=True)
-class EvaluatorScore:
-    """One evaluator's score for one criterion of one bid, on the criterion's scale."""
-
-    evaluator: str
-    value: Decimal
-
-
-@dataclass(frozen=True)
 class BidInput:
-    """One bid as the engine sees it. Maps are keyed by criterion key."""
+    """One bid as the engine sees it. Maps are keyed by criterion key.
+
+    `judgement_scores` holds, per criterion, each evaluator's score on the criterion's scale,
+    one per evaluator; who gave which score does not change the result.
+    """
 
     bid_id: str
     supplier_name: str
@@ -34,7 +30,7 @@ class BidInput:
     is_local: bool = False
     metric_answers: Mapping[str, Decimal] = field(default_factory=dict)
     commitments: tuple[Commitment, ...] = ()
-    judgement_scores: Mapping[str, tuple[EvaluatorScore, ...]] = field(default_factory=dict)
+    judgement_scores: Mapping[str, tuple[Decimal, ...]] = field(default_factory=dict)
     moderated_scores: Mapping[str, Decimal] = field(default_factory=dict)
     pass_fail_answers: Mapping[str, bool] = field(default_factory=dict)
     excluded_reason: str | None = None

@@ -23,7 +23,7 @@ when a bid goes, but flags never change the order.
 """
 
 import itertools
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal, localcontext
 from operator import attrgetter
@@ -325,19 +325,23 @@ class _Analysis:
         most its headroom (max points less its points) on the re-scored criteria. Where
         price per quality point moves too, every bid is re-scored.
         """
-        positions = [p for p in range(len(self.ranked)) if p != removed]
         quality_moves = self.has_ppqp and any(
             self.entries[i][1].method is PPQP or counts_as_quality(*self.entries[i]) for i in held
         )
-        if not quality_moves:
-            positions = self._in_reach(removed, held, bases, positions)
+        normalisers = {
+            index: self._normaliser_without(index, bases[index], removed)
+            for index in held
+            if self.entries[index][1].method is not PPQP
+        }
+        if quality_moves:
+            positions = [p for p in range(len(self.ranked)) if p != removed]
+        else:
+            positions = self._in_reach(removed, held, bases, normalisers)
         totals = {p: self.totals[p] for p in positions}
         kinds: list[tuple[GroupKind, dict[int, Decimal]]] = []  # each change, for the tie-break
-        for index in held:
-            group, criterion = self.entries[index]
-            if criterion.method is not PPQP:
-                changes = self._changes(index, bases[index], removed, positions)
-                kinds.append((group.kind, changes))
+        for index, normalise in normalisers.items():
+            changes = self._changes(index, bases[index], normalise, positions)
+            kinds.append((self.entries[index][0].kind, changes))
         if quality_moves:
             quality = self._quality_points()
             for kind, changes in kinds:
@@ -349,7 +353,8 @@ class _Analysis:
             ]
             for index, (_, criterion) in enumerate(self.entries):
                 if criterion.method is PPQP:
-                    kinds.append((PRICE, self._changes(index, column, removed, positions)))
+                    normalise = self._normaliser_without(index, column, removed)
+                    kinds.append((PRICE, self._changes(index, column, normalise, positions)))
         for _, changes in kinds:
             for p, change in changes.items():
                 totals[p] += change
@@ -384,16 +389,34 @@ class _Analysis:
         removed: int,
         held: list[int],
         bases: dict[int, list[Decimal | None]],
-        positions: list[int],
+        normalisers: dict[int, Callable[[Decimal | None], Decimal]],
     ) -> list[int]:
-        """The winner, and the bids whose total plus headroom reaches its new total."""
+        """The winner, and the bids whose total plus headroom reaches its new total.
+
+        A bid's headroom is at most the re-scored criteria's max points (a score is 0 to 1
+        of them), and totals fall in rank order: so bids are looked at from the top, and
+        those below the first that full marks would not bring within reach are not.
+        """
         winner_total = self.totals[0]
-        headroom = [ZERO] * len(self.ranked)
+        most = [max_points(*self.entries[index]) for index in held]
         for index in held:
-            most = max_points(*self.entries[index])
-            headroom = [h + most - w for h, w in zip(headroom, self.weighted(index), strict=True)]
-            winner_total += self._changes(index, bases[index], removed, [0])[0]
-        return [p for p in positions if p == 0 or self.totals[p] + headroom[p] >= winner_total]
+            winner_total += self._changes(index, bases[index], normalisers[index], [0])[0]
+        reach = sum(most, ZERO)  # added up as each bid's headroom is, so never below it
+        candidates: Iterable[int] = range(1, len(self.ranked))
+        if all(m >= ZERO for m in most):  # a negative weight (an invalid tree) breaks the bound
+            candidates = itertools.takewhile(
+                lambda p: self.totals[p] + reach >= winner_total, candidates
+            )
+        found = [0]
+        for p in candidates:
+            if p == removed:
+                continue
+            headroom = ZERO
+            for index, m in zip(held, most, strict=True):
+                headroom = headroom + m - self.columns[index][p].weighted
+            if self.totals[p] + headroom >= winner_total:
+                found.append(p)
+        return found
 
     def _quality_points(self) -> list[Decimal]:
         found = [ZERO] * len(self.ranked)
@@ -415,18 +438,28 @@ class _Analysis:
                 social += changes.get(p, ZERO)
         return self.standing(p, total, quality, social)
 
-    def _changes(
-        self, index: int, column: list[Decimal | None], removed: int, positions: list[int]
-    ) -> dict[int, Decimal]:
-        """The change in the points of the bids at `positions` on one criterion once the
+    def _normaliser_without(
+        self, index: int, column: list[Decimal | None], removed: int
+    ) -> Callable[[Decimal | None], Decimal]:
+        """`normalise` for one criterion against the baseline of the bids left once the
         removed bid has gone."""
-        group, criterion = self.entries[index]
+        criterion = self.entries[index][1]
         scorer = _scorer(criterion)
         baseline = scorer.baseline(
             criterion, [b for p, b in enumerate(column) if p != removed and b is not None]
         )
-        normalise = scorer.normaliser(criterion, baseline)
-        most = max_points(group, criterion)
+        return scorer.normaliser(criterion, baseline)
+
+    def _changes(
+        self,
+        index: int,
+        column: list[Decimal | None],
+        normalise: Callable[[Decimal | None], Decimal],
+        positions: list[int],
+    ) -> dict[int, Decimal]:
+        """The change in the points of the bids at `positions` on one criterion, scored
+        with `normalise`."""
+        most = max_points(*self.entries[index])
         scores = self.columns[index]
         return {p: normalise(column[p]) * most - scores[p].weighted for p in positions}
 

@@ -3,7 +3,6 @@
 from collections.abc import Callable, Mapping
 from decimal import Decimal
 from functools import cache
-from operator import attrgetter
 from typing import TypeVar
 
 from scoring.bids import BidInput, EvaluationRules, ProxyValue
@@ -16,7 +15,6 @@ NOT_YET_SCORED = "Not yet scored"
 NOT_SCORED = Reading(None, None, NOT_YET_SCORED, (NOT_YET_SCORED,))
 MODERATED = "Moderated score"
 ONE_EVALUATOR = "Score of the one evaluator"
-_value = attrgetter("value")
 
 Read = tuple[Reading, tuple[Flag, ...]]
 T = TypeVar("T")
@@ -79,8 +77,10 @@ class Judgement(Scorer):
     ) -> Callable[[BidInput], tuple[T, tuple[Flag, ...]]]:
         key, threshold = criterion.key, rules.spread_threshold
         # Scores come from a short scale, so the same sums come up again and again: each is
-        # divided, checked against the minimum and scored (by `make`) once.
-        means: dict[tuple[Decimal, int], tuple[T, tuple[Flag, ...]]] = {}
+        # divided, checked against the minimum and scored (by `make`) once. Sums are kept
+        # by the number of scores, then by the sum: two lookups cost less than building and
+        # hashing a (sum, count) key.
+        means_by_count: dict[int, dict[Decimal, tuple[T, tuple[Flag, ...]]]] = {}
         moderated: dict[Decimal, tuple[T, tuple[Flag, ...]]] = {}
         spreads: dict[tuple[Decimal, Decimal], Flag] = {}
         not_scored = (make(NOT_SCORED), NO_FLAGS)
@@ -100,13 +100,16 @@ class Judgement(Scorer):
             if not scores:
                 return not_scored
             # Sorted, the lowest and highest are at the ends: cheaper than min() and max().
-            values = sorted(map(_value, scores))
+            values = sorted(scores)
             count = len(values)
             total = sum(values, ZERO)
-            found = means.get((total, count))
+            means = means_by_count.get(count)
+            if means is None:
+                means = means_by_count[count] = {}
+            found = means.get(total)
             if found is None:
                 text = ONE_EVALUATOR if count == 1 else _mean_text(count)
-                found = means[total, count] = remember(total / count, text)
+                found = means[total] = remember(total / count, text)
             low, high = values[0], values[-1]
             if high - low >= threshold and count > 1:
                 flag = spreads.get((low, high))

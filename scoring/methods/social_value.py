@@ -44,8 +44,6 @@ class SocialValueMeasures(RelativeScorer):
         # The engine reads a bid's criteria one after another, so the commitments of the bid
         # last read, by measure, serve all of its social value criteria.
         self._last: tuple[BidInput | None, dict[str, list[Decimal]]] = (None, {})
-        # Items repeat round quantities: each is written once.
-        self._quantities: dict[Decimal, str] = {}
 
     def _by_measure(self, bid: BidInput) -> dict[str, list[Decimal]]:
         last, found = self._last
@@ -73,21 +71,20 @@ class SocialValueMeasures(RelativeScorer):
         rules: EvaluationRules,
     ) -> Callable[[BidInput], tuple[Reading, tuple[Flag, ...]]]:
         """`read` for one criterion, with the measures' proxy values looked up once."""
-        # (code, proxy value per unit or None, " x £value" as the items show it)
-        asked = []
+        # (code, proxy value per unit or None, each item's text by quantity): quantities are
+        # mostly round numbers that many bids share, so each item is written once.
+        asked: list[tuple[str, Decimal | None, dict[Decimal, str]]] = []
         for code in criterion.measures:
             proxy = catalogue.get(code)
-            unit = None if proxy is None else proxy.value_per_unit
-            asked.append((code, unit, "" if unit is None else f" x {money(unit)}"))
+            asked.append((code, None if proxy is None else proxy.value_per_unit, {}))
         per_pound = criterion.social_value_mode is PER_POUND
-        quantities = self._quantities
 
         def read(bid: BidInput) -> tuple[Reading, tuple[Flag, ...]]:
             total = ZERO
             items: list[str] = []
             notes: tuple[str, ...] = ()
             committed = self._by_measure(bid)
-            for code, unit, value in asked:
+            for code, unit, written in asked:
                 claimed = committed.get(code)
                 if claimed is None:
                     continue
@@ -96,10 +93,10 @@ class SocialValueMeasures(RelativeScorer):
                     continue
                 for quantity in claimed:
                     total += quantity * unit
-                    shown = quantities.get(quantity)
-                    if shown is None:
-                        shown = quantities[quantity] = _number(quantity)
-                    items.append(f"{code} {shown}{value}")
+                    item = written.get(quantity)
+                    if item is None:
+                        item = written[quantity] = f"{code} {_number(quantity)} x {money(unit)}"
+                    items.append(item)
             counted = total if total > ZERO else ZERO
             if not per_pound:
                 basis: Decimal | None = counted

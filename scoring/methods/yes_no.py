@@ -1,6 +1,6 @@
 """Yes-or-no methods: whether the supplier is local, and pass/fail questions."""
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from decimal import Decimal
 
 from scoring.bids import BidInput, EvaluationRules, ProxyValue
@@ -71,15 +71,37 @@ class PassFail(YesNoScorer):
         rules: EvaluationRules,
     ) -> tuple[Reading, tuple[Flag, ...]]:
         """Whether the bid passed."""
-        answer = bid.pass_fail_answers.get(criterion.key)
-        question = _question(criterion)
-        if answer:
-            return Reading(ONE, ONE, f"Passed '{question}'"), NO_FLAGS
-        if answer is None:
-            text = f"No answer recorded to '{question}'"
-            reason = f"Excluded: no pass/fail answer recorded to '{question}'."
-        else:
-            text = f"Failed '{question}'"
-            reason = f"Excluded: failed the pass/fail question '{question}'."
-        flag = Flag(FlagKind.EXCLUDED, reason, criterion.key)
-        return Reading(ZERO, ZERO, f"{text}, so the bid is excluded"), (flag,)
+        return self.reader(criterion, catalogue, rules)(bid)
+
+    def reader(
+        self,
+        criterion: Criterion,
+        catalogue: Mapping[str, ProxyValue],
+        rules: EvaluationRules,
+    ) -> Callable[[BidInput], tuple[Reading, tuple[Flag, ...]]]:
+        """`read` for one criterion: there are only three outcomes, each written once."""
+        key, question = criterion.key, _question(criterion)
+        passed = Reading(ONE, ONE, f"Passed '{question}'"), NO_FLAGS
+        unanswered = _excluded(
+            criterion,
+            f"No answer recorded to '{question}'",
+            f"Excluded: no pass/fail answer recorded to '{question}'.",
+        )
+        failed = _excluded(
+            criterion,
+            f"Failed '{question}'",
+            f"Excluded: failed the pass/fail question '{question}'.",
+        )
+
+        def read(bid: BidInput) -> tuple[Reading, tuple[Flag, ...]]:
+            answer = bid.pass_fail_answers.get(key)
+            if answer:
+                return passed
+            return unanswered if answer is None else failed
+
+        return read
+
+
+def _excluded(criterion: Criterion, text: str, reason: str) -> tuple[Reading, tuple[Flag, ...]]:
+    flag = Flag(FlagKind.EXCLUDED, reason, criterion.key)
+    return Reading(ZERO, ZERO, f"{text}, so the bid is excluded"), (flag,)

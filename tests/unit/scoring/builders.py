@@ -5,7 +5,7 @@ from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
-from scoring.bids import BidInput, Commitment, EvaluationRules, EvaluatorScore, ProxyValue
+from scoring.bids import BidInput, Commitment, EvaluationRules, ProxyValue
 from scoring.criteria import CriteriaTree, Criterion, Group, GroupKind, Method, Scale
 from scoring.engine import evaluate
 from scoring.results import BidResult, EvaluationResult
@@ -43,9 +43,9 @@ def single(method: Method, kind: GroupKind = GroupKind.QUALITY, **settings: Any)
     return tree(group("g", kind, 100, criterion("c", method, **settings)))
 
 
-def scores(*values: str | int) -> tuple[EvaluatorScore, ...]:
+def scores(*values: str | int) -> tuple[Decimal, ...]:
     """Evaluator scores, one per evaluator."""
-    return tuple(EvaluatorScore(f"evaluator-{n}", D(v)) for n, v in enumerate(values, 1))
+    return tuple(D(v) for v in values)
 
 
 def bid(
