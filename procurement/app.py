@@ -18,14 +18,22 @@ from litestar.template.config import TemplateConfig
 from sqlmodel import SQLModel
 
 import procurement.models  # noqa: F401  (registers every table on the metadata)
+from procurement.api.audit import AuditController
 from procurement.api.auth import AuthController
+from procurement.api.awards import AwardController
 from procurement.api.bids import BidController
 from procurement.api.criteria import CriteriaController
+from procurement.api.declarations import DeclarationController
 from procurement.api.dependencies import SERVICE_DEPENDENCIES
 from procurement.api.errors import API_EXCEPTION_HANDLERS
+from procurement.api.evaluation import EvaluationController
+from procurement.api.evaluators import EvaluatorController
+from procurement.api.exclusions import ExclusionController
 from procurement.api.health import health
 from procurement.api.measures import MeasureController
+from procurement.api.moderation import ModerationController
 from procurement.api.organisations import OrganisationController
+from procurement.api.scores import ScoreController
 from procurement.api.suppliers import SupplierController
 from procurement.api.tenders import TenderController
 from procurement.api.users import UserController
@@ -43,8 +51,16 @@ API_CONTROLLERS = [
     TenderController,
     CriteriaController,
     BidController,
+    EvaluatorController,
+    DeclarationController,
+    ScoreController,
+    ModerationController,
+    EvaluationController,
+    ExclusionController,
+    AwardController,
     MeasureController,
     WeightingTemplateController,
+    AuditController,
 ]
 
 

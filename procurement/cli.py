@@ -21,6 +21,7 @@ from procurement.migrate import upgrade_database
 from procurement.models import Organisation, User
 from procurement.schemas.organisation import OrganisationBase
 from procurement.schemas.user import UserCreate
+from procurement.services.audit import VerifyReport, verify_chains
 from procurement.services.auth import AuthService
 from procurement.services.organisations import create_organisation
 from procurement.services.users import create_user, set_password
@@ -238,3 +239,43 @@ def tokens_create(email: str, name: str, days: int | None) -> None:
         return (await AuthService(session).issue_token(user.id, name, lifetime)).token
 
     click.echo(_run(work))
+
+
+def _counted(number: int, noun: str) -> str:
+    return f"{number} {noun}{'' if number == 1 else 's'}"
+
+
+@main.group()
+def audit() -> None:
+    """The tamper-evident audit trail."""
+
+
+@audit.command("verify")
+def audit_verify() -> None:
+    """Check every organisation's audit chain; exit 1 if any event was edited or removed."""
+
+    async def work(session: AsyncSession) -> tuple[VerifyReport, dict[uuid.UUID, str]]:
+        report = await verify_chains(session)
+        broken = [b.organisation_id for b in report.breaks]
+        names = await session.execute(
+            sa.select(col(Organisation.id), col(Organisation.name)).where(
+                col(Organisation.id).in_(broken)
+            )
+        )
+        return report, dict(names.tuples().all())
+
+    report, names = _run(work)
+    checked = f"{_counted(report.chains, 'chain')} and {_counted(report.events, 'event')} checked"
+    if report.intact:
+        click.echo(f"The audit trail is intact: {checked}.")
+        return
+    for found in report.breaks:
+        # A closed organisation's trail outlives it, so the id alone may be all there is.
+        organisation = names.get(found.organisation_id, "an organisation no longer on record")
+        event = "missing" if found.event_id is None else f"id {found.event_id}"
+        click.echo(
+            f"BROKEN: {organisation} ({found.organisation_id}), event {found.position} "
+            f"({event}): {found.problem}"
+        )
+    click.echo(f"{len(report.breaks)} of {report.chains} chains are broken; {checked}.")
+    sys.exit(1)

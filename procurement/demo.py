@@ -1,12 +1,14 @@
 """Demo data: a fictional council, its suppliers, staff logins, a measure catalogue, two
-weighting templates and one open tender with answered bids.
+weighting templates, one open tender with answered bids, and one closed tender whose two
+evaluators are assigned and ready to declare and score.
 
 Demo passwords exist only here, for trying the service locally; never seed a real deployment.
 """
 
 import secrets
+import uuid
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -16,7 +18,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from procurement.domain.lifecycle import TenderStatus
 from procurement.domain.roles import Role
 from procurement.models import (
+    AuditChainHead,
     Bid,
+    EvaluatorAssignment,
     Measure,
     MeasureValue,
     Organisation,
@@ -29,7 +33,8 @@ from procurement.models.base import utc_now
 from procurement.schemas.bid import BidChannel, BidStatus
 from procurement.schemas.criteria import CriteriaTreeSchema, EvaluationRulesSchema
 from procurement.schemas.measure import MeasureTheme
-from procurement.services.auth import hash_password
+from procurement.services.audit import record
+from procurement.services.auth import hash_password, principal_for
 
 DEMO_PASSWORD_LENGTH = 16
 
@@ -414,7 +419,7 @@ def _answers(
 
 # Nene Valley promises more jobs; Rushden Community Works more volunteering and grants, and
 # also offers mentoring days, which this tender did not ask for (so they are not scored).
-_BID_ANSWERS = [
+_OPEN_ANSWERS = [
     _answers(
         "58",
         "42.5",
@@ -432,6 +437,92 @@ _BID_ANSWERS = [
         },
     ),
 ]
+_OPEN_BIDS = list(zip((Decimal("1126500.00"), Decimal("1172000.00")), _OPEN_ANSWERS, strict=True))
+
+# The pavilion: Midshires is cheapest but not local and promises least; Rushden Community
+# Works is dearest and promises most.
+_CLOSED_BIDS = [
+    (
+        Decimal("1398000.00"),
+        _answers(
+            "55",
+            "80",
+            {"JOB-LOCAL": "3", "APPRENTICE-WK": "104", "VOLUNTEER-HR": "200", "GRANT-VCSE": "5000"},
+        ),
+    ),
+    (
+        Decimal("1442500.00"),
+        _answers(
+            "68",
+            "95",
+            {"JOB-LOCAL": "4", "APPRENTICE-WK": "156", "VOLUNTEER-HR": "450", "GRANT-VCSE": "9000"},
+        ),
+    ),
+    (
+        Decimal("1289000.00"),
+        _answers("12", "40", {"JOB-LOCAL": "1", "VOLUNTEER-HR": "80"}),
+    ),
+]
+
+
+def _works_tender(
+    organisation_id: uuid.UUID,
+    officer: User,
+    works: WeightingTemplate,
+    *,
+    reference: str,
+    title: str,
+    description: str,
+    estimated_value: Decimal,
+    published: datetime,
+    deadline: datetime,
+) -> Tender:
+    """A published tender on the Works template."""
+    return Tender(
+        organisation_id=organisation_id,
+        reference=reference,
+        title=title,
+        description=description,
+        cpv_codes=["45000000-7", "45454000-4"],
+        estimated_value=estimated_value,
+        currency="GBP",
+        submission_deadline=deadline,
+        status=TenderStatus.OPEN,
+        published_at=published,
+        measure_values_on=published.date(),
+        created_by_id=officer.id,
+        criteria=dict(works.tree),
+        evaluation_rules=dict(works.rules),
+        criteria_template_id=works.id,
+    )
+
+
+def _add_bids(
+    session: AsyncSession,
+    tender: Tender,
+    suppliers: list[Supplier],
+    users: list[User],
+    bids: list[tuple[Decimal, dict[str, Any]]],
+    now: datetime,
+) -> None:
+    """Bids from the suppliers, received a day apart, the first five days ago."""
+    for offset_days, (supplier, user, (price, answers)) in enumerate(
+        zip(suppliers, users, bids, strict=True)
+    ):
+        received = min(now - timedelta(days=5 - offset_days), tender.submission_deadline)
+        session.add(
+            Bid(
+                tender_id=tender.id,
+                supplier_id=supplier.id,
+                price=price,
+                status=BidStatus.SUBMITTED,
+                channel=BidChannel.PORTAL,
+                received_at=received,
+                first_received_at=received,
+                submitted_by_id=user.id,
+                **answers,
+            )
+        )
 
 
 async def seed_demo(session: AsyncSession) -> list[DemoLogin] | None:
@@ -442,7 +533,7 @@ async def seed_demo(session: AsyncSession) -> list[DemoLogin] | None:
         name="Wellingborough Vale Borough Council (demo)",
         local_area=["NN8", "NN9", "NN10", "NN29"],
     )
-    session.add(council)
+    session.add_all([council, AuditChainHead(organisation_id=council.id)])
     await session.flush()
     logins: list[DemoLogin] = []
 
@@ -528,52 +619,67 @@ async def seed_demo(session: AsyncSession) -> list[DemoLogin] | None:
     await session.flush()
     works = templates[0]
     now = utc_now()
-    procurement_officer = staff[1]
+    officer = staff[1]
+    evaluators = [user for user in staff if user.role is Role.EVALUATOR]
     published = now - timedelta(days=7)
-    tender = Tender(
-        organisation_id=council.id,
+    open_tender = _works_tender(
+        council.id,
+        officer,
+        works,
         reference="WVBC/2026/031",
         title="Swanspool Community Hub refurbishment",
         description=(
             "Refurbishment of the Swanspool Community Hub: roof, insulation and heating "
             "replacement, with accessible entrances and a training kitchen."
         ),
-        cpv_codes=["45000000-7", "45454000-4"],
         estimated_value=Decimal("1180000.00"),
-        currency="GBP",
-        submission_deadline=now + timedelta(days=21),
-        status=TenderStatus.OPEN,
-        published_at=published,
-        measure_values_on=published.date(),
-        created_by_id=procurement_officer.id,
-        criteria=dict(works.tree),
-        evaluation_rules=dict(works.rules),
-        criteria_template_id=works.id,
+        published=published,
+        deadline=now + timedelta(days=21),
     )
-    session.add(tender)
+    closed_published = now - timedelta(days=40)
+    closed_tender = _works_tender(
+        council.id,
+        officer,
+        works,
+        reference="WVBC/2026/019",
+        title="Castle Fields sports pavilion rebuild",
+        description=(
+            "Demolition of the 1960s pavilion at Castle Fields and a new, low-carbon pavilion "
+            "with changing rooms, a community room and accessible toilets."
+        ),
+        estimated_value=Decimal("1450000.00"),
+        published=closed_published,
+        deadline=now - timedelta(days=2),
+    )
+    closed_tender.status = TenderStatus.CLOSED
+    closed_tender.closed_at = closed_tender.submission_deadline
+    session.add_all([open_tender, closed_tender])
     await session.flush()
-    for offset_days, (supplier, user, price, answers) in enumerate(
-        zip(
-            suppliers[:2],
-            supplier_users[:2],
-            (Decimal("1126500.00"), Decimal("1172000.00")),
-            _BID_ANSWERS,
-            strict=True,
-        )
-    ):
-        received = now - timedelta(days=5 - offset_days)
+    _add_bids(session, open_tender, suppliers[:2], supplier_users[:2], _OPEN_BIDS, now)
+    _add_bids(session, closed_tender, suppliers[:3], supplier_users, _CLOSED_BIDS, now)
+    # Evan scores every criterion; Esther scores quality only, so blind pricing hides prices
+    # from her.
+    for evaluator, groups in zip(evaluators, ([], ["quality"]), strict=True):
         session.add(
-            Bid(
-                tender_id=tender.id,
-                supplier_id=supplier.id,
-                price=price,
-                status=BidStatus.SUBMITTED,
-                channel=BidChannel.PORTAL,
-                received_at=received,
-                first_received_at=received,
-                submitted_by_id=user.id,
-                **answers,
+            EvaluatorAssignment(
+                tender_id=closed_tender.id,
+                user_id=evaluator.id,
+                assigned_by_id=officer.id,
+                group_keys=groups,
             )
+        )
+    await session.flush()
+    acting = principal_for(officer)
+    for tender in (open_tender, closed_tender):
+        await record(
+            session,
+            acting,
+            organisation_id=council.id,
+            entity_type="tender",
+            entity_id=tender.id,
+            action="seed",
+            summary=f"Demo tender {tender.reference} loaded ({tender.status.value})",
+            tender_id=tender.id,
         )
     await session.commit()
     return logins

@@ -7,13 +7,18 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from procurement.domain.evaluation import ConflictDecision, Declaration
 from procurement.domain.lifecycle import TenderStatus
 from procurement.domain.roles import Role
 from procurement.models import (
+    AuditChainHead,
     Bid,
+    EvaluatorAssignment,
     Measure,
     MeasureValue,
+    ModeratedScore,
     Organisation,
+    Score,
     Supplier,
     Tender,
     User,
@@ -95,6 +100,31 @@ def asking_everything(*measures: str) -> dict[str, Any]:
     )
 
 
+LEVELS = {
+    "maximum": "5",
+    "levels": [
+        {"value": str(v), "label": f"Level {v}", "descriptor": f"Meets {v} of the requirements"}
+        for v in range(6)
+    ],
+}
+
+
+def judged_on_two_scales() -> dict[str, Any]:
+    """A tree with two judgement criteria: `method` on levels 0 to 5 and `team` on a plain
+    0-10 scale (both in the `quality` group), besides a price and a local supplier criterion."""
+    return tree(
+        group("price", "price", "50", criterion("price", "100")),
+        group(
+            "quality",
+            "quality",
+            "40",
+            criterion("method", "60", "judgement", scale=LEVELS, question="How will you work?"),
+            criterion("team", "40", "judgement", scale={"maximum": "10"}, question="Who?"),
+        ),
+        group("localism", "localism", "10", criterion("local", "100", "local_supplier")),
+    )
+
+
 async def make_organisation(
     session: AsyncSession, name: str = "Test Borough Council", local_area: list[str] | None = None
 ) -> Organisation:
@@ -103,6 +133,7 @@ async def make_organisation(
         name=name, local_area=local_area if local_area is not None else ["NN8", "NE"]
     )
     session.add(row)
+    session.add(AuditChainHead(organisation_id=row.id))  # as every new organisation gets
     await session.commit()
     return row
 
@@ -204,6 +235,73 @@ async def make_bid(
         received_at=now,
         first_received_at=now,
         submitted_by_id=by.id,
+    )
+    session.add(row)
+    await session.commit()
+    return row
+
+
+async def make_evaluator(
+    session: AsyncSession,
+    tender: Tender,
+    user: User,
+    *,
+    submitted: bool = True,
+    declaration: Declaration = Declaration.NO_INTEREST,
+    decision: ConflictDecision | None = None,
+) -> EvaluatorAssignment:
+    """An evaluator assigned to a tender, who has declared and (by default) submitted."""
+    row = EvaluatorAssignment(
+        tender_id=tender.id,
+        user_id=user.id,
+        assigned_by_id=tender.created_by_id,
+        declaration=declaration,
+        declared_at=None if declaration is Declaration.NOT_DECLARED else utc_now(),
+        decision=decision,
+        scores_submitted_at=utc_now() if submitted else None,
+    )
+    session.add(row)
+    await session.commit()
+    return row
+
+
+async def make_scores(
+    session: AsyncSession,
+    bid: Bid,
+    evaluator: User,
+    values: dict[str, str],
+    *,
+    submitted: bool = True,
+) -> list[Score]:
+    """An evaluator's scores for a bid, by criterion key (submitted unless told otherwise)."""
+    rows = [
+        Score(
+            tender_id=bid.tender_id,
+            bid_id=bid.id,
+            evaluator_id=evaluator.id,
+            criterion_key=key,
+            value=Decimal(value),
+            rationale=f"Scored {value}",
+            submitted_at=utc_now() if submitted else None,
+        )
+        for key, value in values.items()
+    ]
+    session.add_all(rows)
+    await session.commit()
+    return rows
+
+
+async def make_moderation(
+    session: AsyncSession, bid: Bid, criterion_key: str, value: str, by: User
+) -> ModeratedScore:
+    """The lead's moderated score for one criterion of a bid."""
+    row = ModeratedScore(
+        tender_id=bid.tender_id,
+        bid_id=bid.id,
+        criterion_key=criterion_key,
+        value=Decimal(value),
+        note="Agreed at moderation",
+        moderated_by_id=by.id,
     )
     session.add(row)
     await session.commit()

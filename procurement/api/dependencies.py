@@ -9,10 +9,18 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from procurement.api.params import provide_paging
 from procurement.config import Settings
 from procurement.principal import Principal
+from procurement.services.audit import AuditService
+from procurement.services.awards import AwardService
 from procurement.services.bids import BidService
 from procurement.services.criteria import CriteriaService
+from procurement.services.declarations import DeclarationService
+from procurement.services.evaluation import EvaluationService
+from procurement.services.evaluators import EvaluatorService
+from procurement.services.exclusions import ExclusionService
 from procurement.services.measures import MeasureService
+from procurement.services.moderation import ModerationService
 from procurement.services.organisations import OrganisationService
+from procurement.services.scores import ScoreService
 from procurement.services.suppliers import SupplierService
 from procurement.services.tenders import TenderService
 from procurement.services.users import UserService
@@ -52,4 +60,13 @@ SERVICE_DEPENDENCIES: dict[str, Provide] = {
     "measures": _service(MeasureService),
     "weighting_templates": _service(WeightingTemplateService),
     "criteria": _service(CriteriaService),
+    "evaluators": _service(EvaluatorService),
+    "declarations": _service(DeclarationService),
+    # Not "scores": a body field of that name would be taken for the dependency on errors.
+    "scoring": _service(ScoreService),
+    "moderation": _service(ModerationService),
+    "audit": _service(AuditService),
+    "evaluation": _service(EvaluationService),
+    "exclusions": _service(ExclusionService),
+    "awards": _service(AwardService),
 }

@@ -28,7 +28,11 @@ _TRANSITIONS: dict[TenderAction, tuple[frozenset[TenderStatus], TenderStatus]] =
     TenderAction.PUBLISH: (frozenset({TenderStatus.DRAFT}), TenderStatus.OPEN),
     TenderAction.CLOSE: (frozenset({TenderStatus.OPEN}), TenderStatus.CLOSED),
     TenderAction.BEGIN_EVALUATION: (frozenset({TenderStatus.CLOSED}), TenderStatus.EVALUATING),
-    TenderAction.AWARD: (frozenset({TenderStatus.EVALUATING}), TenderStatus.AWARDED),
+    # A tender with nothing for evaluators to score can be awarded straight from closed.
+    TenderAction.AWARD: (
+        frozenset({TenderStatus.CLOSED, TenderStatus.EVALUATING}),
+        TenderStatus.AWARDED,
+    ),
     TenderAction.CANCEL: (
         frozenset(
             {TenderStatus.DRAFT, TenderStatus.OPEN, TenderStatus.CLOSED, TenderStatus.EVALUATING}

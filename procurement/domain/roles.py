@@ -28,6 +28,9 @@ class Permission(StrEnum):
     MANAGE_MEASURES = "manage_measures"
     READ_TEMPLATES = "read_weighting_templates"
     MANAGE_TEMPLATES = "manage_weighting_templates"
+    EVALUATE_BIDS = "evaluate_bids"
+    READ_EVALUATION = "read_evaluation"
+    READ_AUDIT = "read_audit_trail"
 
 
 _STAFF_READ = {
@@ -45,6 +48,8 @@ GRANTS: dict[Role, frozenset[Permission]] = {
             Permission.MANAGE_SUPPLIERS,
             Permission.MANAGE_MEASURES,
             Permission.MANAGE_TEMPLATES,
+            Permission.READ_EVALUATION,
+            Permission.READ_AUDIT,
         }
         | _STAFF_READ
     ),
@@ -54,10 +59,12 @@ GRANTS: dict[Role, frozenset[Permission]] = {
             Permission.MANAGE_TENDERS,
             Permission.RECORD_BIDS,
             Permission.MANAGE_TEMPLATES,
+            Permission.READ_EVALUATION,
+            Permission.READ_AUDIT,
         }
         | _STAFF_READ
     ),
-    Role.EVALUATOR: frozenset(_STAFF_READ),
+    Role.EVALUATOR: frozenset({Permission.EVALUATE_BIDS} | _STAFF_READ),
     Role.FINANCE: frozenset(_STAFF_READ),
     Role.SUPPLIER: frozenset({Permission.READ_TENDERS, Permission.SUBMIT_OWN_BID}),
 }

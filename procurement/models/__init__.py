@@ -1,8 +1,13 @@
 """SQLModel tables. Importing this package registers every table on SQLModel.metadata."""
 
+from procurement.models.audit import AuditChainHead, AuditEvent
+from procurement.models.award import Award
 from procurement.models.bid import Bid
+from procurement.models.evaluation_result import EvaluationResultCache
+from procurement.models.evaluator import EvaluatorAssignment
 from procurement.models.measure import Measure, MeasureValue
 from procurement.models.organisation import Organisation
+from procurement.models.score import ModeratedScore, Score
 from procurement.models.supplier import Supplier
 from procurement.models.tender import Tender
 from procurement.models.user import ApiToken, LoginAttempt, User
@@ -10,11 +15,18 @@ from procurement.models.weighting_template import WeightingTemplate
 
 __all__ = [
     "ApiToken",
+    "AuditChainHead",
+    "AuditEvent",
+    "Award",
     "Bid",
+    "EvaluationResultCache",
+    "EvaluatorAssignment",
     "LoginAttempt",
     "Measure",
     "MeasureValue",
+    "ModeratedScore",
     "Organisation",
+    "Score",
     "Supplier",
     "Tender",
     "User",

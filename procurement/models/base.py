@@ -29,17 +29,33 @@ def money_column(*, nullable: bool = False) -> Any:
     return Field(sa_type=ScaledDecimal(MONEY_PLACES), nullable=nullable)
 
 
-def enum_column(enum: type[StrEnum], *, index: bool = False) -> Any:
-    """A string column holding one of an enum's values, portable across databases."""
+def enum_column(
+    enum: type[StrEnum],
+    *,
+    index: bool = False,
+    default: StrEnum | None = None,
+    nullable: bool = False,
+) -> Any:
+    """A string column holding one of an enum's values, portable across databases.
+
+    With a default, rows made before the column existed get it too; a nullable column
+    defaults to None.
+    """
+    column_type = sa.Enum(
+        enum,
+        native_enum=False,
+        length=32,
+        values_callable=lambda members: [m.value for m in members],
+        validate_strings=True,
+    )
+    if default is None and not nullable:
+        return Field(sa_type=column_type, nullable=False, index=index)
+    server_default = {} if default is None else {"server_default": default.value}
     return Field(
-        sa_type=sa.Enum(
-            enum,
-            native_enum=False,
-            length=32,
-            values_callable=lambda members: [m.value for m in members],
-            validate_strings=True,
-        ),
-        nullable=False,
+        default=default,
+        sa_type=column_type,
+        sa_column_kwargs=server_default,
+        nullable=nullable,
         index=index,
     )
 

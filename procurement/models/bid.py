@@ -1,6 +1,7 @@
 """The bid table."""
 
 import json
+import secrets
 import uuid
 from datetime import datetime
 from decimal import Decimal
@@ -45,3 +46,14 @@ class Bid(Entity, table=True):
     pass_fail_answers: dict[str, bool] = _json_column("{}")
     quality_responses: dict[str, str] = _json_column("{}")
     commitments: list[dict[str, str]] = _json_column("[]")
+    # Mixed into the digest of the sealed contents that the audit trail keeps (see
+    # services.bids.bid_digest), so the digest cannot be reversed by trying every price.
+    contents_salt: str = Field(
+        default_factory=lambda: secrets.token_hex(16),
+        max_length=32,
+        sa_column_kwargs={"server_default": ""},
+    )
+    # Set when the lead excludes the bid from the evaluation (it is then not ranked).
+    excluded_reason: str | None = Field(default=None, sa_type=sa.Text)
+    excluded_at: datetime | None = optional_timestamp()
+    excluded_by_id: uuid.UUID | None = Field(default=None, foreign_key="user_account.id")

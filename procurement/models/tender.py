@@ -62,3 +62,13 @@ class Tender(Entity, table=True):
     )
     # The date whose catalogue values price social value commitments: the publication date.
     measure_values_on: date | None = Field(default=None, nullable=True)
+    # Whether evaluators who score no price criterion are kept from seeing bid prices.
+    blind_pricing: bool = Field(default=True, sa_column_kwargs={"server_default": sa.true()})
+    # Goes up whenever anything the evaluation is computed from changes (submitted scores,
+    # moderation, exclusions, evaluators removed); cached results are keyed by it.
+    evaluation_version: int = Field(default=1, sa_column_kwargs={"server_default": "1"})
+
+    def evaluation_inputs_changed(self) -> None:
+        """Record that the evaluation must be recomputed (cached results are now stale)."""
+        self.evaluation_version += 1
+        self.touch()

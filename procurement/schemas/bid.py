@@ -121,7 +121,9 @@ class BidRead(SQLModel):
     tender_id: uuid.UUID
     supplier_id: uuid.UUID
     supplier_name: str
-    price: Decimal
+    price: Decimal | None = Field(
+        description="Null only for an evaluator kept from prices by the tender's blind pricing"
+    )
     currency: str
     status: BidStatus
     channel: BidChannel
@@ -133,6 +135,9 @@ class BidRead(SQLModel):
     quality_responses: dict[str, str]
     commitments: list[CommitmentSchema]
     sealed: bool = Field(description="True while the tender is not yet closed")
+    excluded_reason: str | None = Field(
+        default=None, description="Why the lead excluded the bid from the evaluation, if so"
+    )
     version: int
 
 

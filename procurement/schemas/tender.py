@@ -20,6 +20,8 @@ from procurement.schemas.fields import (
     Version,
 )
 
+BLIND_PRICING = "Whether evaluators who score no price group are kept from seeing bid prices"
+
 
 def _unique(codes: list[str]) -> list[str]:
     return list(dict.fromkeys(codes))
@@ -37,6 +39,7 @@ class TenderBase(SQLModel):
     estimated_value: PositiveMoney
     currency: Currency = "GBP"
     submission_deadline: UtcDateTime
+    blind_pricing: bool = Field(default=True, description=BLIND_PRICING)
 
     @field_validator("cpv_codes")
     @classmethod
@@ -59,6 +62,7 @@ class TenderUpdate(SQLModel):
     estimated_value: PositiveMoney | None = None
     currency: Currency | None = None
     submission_deadline: UtcDateTime | None = None
+    blind_pricing: bool | None = Field(default=None, description=BLIND_PRICING)
 
     @field_validator("cpv_codes")
     @classmethod
@@ -87,6 +91,7 @@ class TenderRead(SQLModel):
     measure_values_on: date | None = Field(
         description="The date whose catalogue values price social value: the publication date"
     )
+    blind_pricing: bool = Field(description=BLIND_PRICING)
     bid_count: int = Field(description="How many live bids have arrived (never their contents)")
     created_at: datetime
     updated_at: datetime

@@ -1,6 +1,7 @@
 """Bids: sealed submission, replacement and withdrawal, and who may read what."""
 
 import uuid
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -23,7 +24,9 @@ from procurement.schemas.bid import (
     BidSubmit,
     ReceiptPage,
 )
+from procurement.services.audit import content_digest, record_on_tender
 from procurement.services.criteria import check_answers
+from procurement.services.evaluator_access import EVERY_BID, BidAccess, bid_access
 from procurement.services.queries import check_version, fetch_page
 from procurement.services.tenders import TenderService
 
@@ -43,6 +46,51 @@ def _store_answers(bid: Bid, data: BidSubmit) -> None:
     ]
 
 
+# How the audit trail words each change to a bid, naming the supplier.
+BID_SUMMARIES = {
+    "submit": "Submitted a bid from {}",
+    "record": "Recorded a bid from {}",
+    "replace": "Replaced the bid from {}",
+    "withdraw": "Withdrew the bid from {}",
+}
+
+
+def bid_digest(bid: Bid) -> str:
+    """The SHA-256 of a bid's sealed contents in canonical JSON: its price (to the penny),
+    answers and commitments, exactly as stored, with the bid's own random salt.
+
+    Without the salt, a digest of a price-only bid could be reversed by trying every price;
+    the salt is kept on the bid, which is sealed, never in the trail.
+    """
+    return content_digest(
+        {
+            "salt": bid.contents_salt,
+            "price": f"{bid.price:.2f}",
+            "metric_answers": bid.metric_answers,
+            "pass_fail_answers": bid.pass_fail_answers,
+            "quality_responses": bid.quality_responses,
+            "commitments": bid.commitments,
+        }
+    )
+
+
+def receipt_facts(bid: Bid) -> dict[str, Any]:
+    """What the audit trail keeps of a bid: when and how it arrived, and a digest of it.
+
+    Officers and administrators read the trail while bids are sealed, so it holds no price,
+    answer or commitment; the digest still proves what was submitted once they are opened.
+    """
+    return {
+        "supplier_id": str(bid.supplier_id),
+        "status": bid.status.value,
+        "channel": bid.channel.value,
+        "received_at": bid.received_at.isoformat(),
+        "withdrawn_at": None if bid.withdrawn_at is None else bid.withdrawn_at.isoformat(),
+        "version": bid.version,
+        "contents_sha256": bid_digest(bid),
+    }
+
+
 class BidService:
     """Takes bids while a tender is open and keeps them sealed until it closes."""
 
@@ -54,11 +102,12 @@ class BidService:
     def _is_own(self, bid: Bid) -> bool:
         return self.actor.role is Role.SUPPLIER and bid.supplier_id == self.actor.supplier_id
 
-    async def _read(self, bid: Bid, tender: Tender) -> BidRead:
+    async def _read(self, bid: Bid, tender: Tender, access: BidAccess = EVERY_BID) -> BidRead:
         supplier = await self.session.get(Supplier, bid.supplier_id)
         return BidRead.model_validate(
             {
                 **bid.model_dump(),
+                **({"price": None} if access.hides_prices else {}),
                 "supplier_name": supplier.name if supplier else "",
                 "currency": tender.currency,
                 "sealed": is_sealed(tender),
@@ -68,7 +117,8 @@ class BidService:
     async def list(self, tender_id: uuid.UUID, limit: int, offset: int) -> BidPage | ReceiptPage:
         """Full bids once the tender is closed; before that, only receipts (or a supplier's own)."""
         tender = await self.tenders.load(tender_id)
-        statement = (
+        access = await bid_access(self.session, self.actor, tender)
+        statement = access.narrow(
             sa.select(Bid)
             .where(col(Bid.tender_id) == tender.id)
             .order_by(col(Bid.received_at), col(Bid.id))
@@ -77,7 +127,7 @@ class BidService:
             statement = statement.where(col(Bid.supplier_id) == self.actor.supplier_id)
         rows, total = await fetch_page(self.session, statement, limit, offset)
         if self.actor.role is Role.SUPPLIER or not is_sealed(tender):
-            reads = [await self._read(row, tender) for row in rows]
+            reads = [await self._read(row, tender, access) for row in rows]
             return BidPage(items=reads, total=total, limit=limit, offset=offset)
         receipts = [BidReceipt.model_validate(row, from_attributes=True) for row in rows]
         return ReceiptPage(items=receipts, total=total, limit=limit, offset=offset)
@@ -94,13 +144,31 @@ class BidService:
     async def get(self, tender_id: uuid.UUID, bid_id: uuid.UUID) -> BidRead:
         """One bid: its own supplier may always read it, others only after the tender closes."""
         tender = await self.tenders.load(tender_id)
+        access = await bid_access(self.session, self.actor, tender)
         bid = await self._load(tender, bid_id)
+        access.require(bid.id)
         if is_sealed(tender) and not self._is_own(bid):
             raise ForbiddenError(
                 "Bids are sealed until the tender closes; only that the bid arrived can be seen",
                 code="bid_sealed",
             )
-        return await self._read(bid, tender)
+        return await self._read(bid, tender, access)
+
+    async def _audit(
+        self, tender: Tender, bid: Bid, action: str, before: dict[str, Any] | None
+    ) -> None:
+        supplier = await self.session.get(Supplier, bid.supplier_id)
+        await record_on_tender(
+            self.session,
+            self.actor,
+            tender,
+            entity_type="bid",
+            entity_id=bid.id,
+            action=action,
+            summary=BID_SUMMARIES[action].format(supplier.name if supplier else bid.supplier_id),
+            before=before,
+            after=receipt_facts(bid),
+        )
 
     def _require_open(self, tender: Tender) -> None:
         if tender.status is not TenderStatus.OPEN:
@@ -149,6 +217,7 @@ class BidService:
                 bid_id=str(existing.id),
             )
         await check_answers(self.session, tender, data.answers())
+        before = None if existing is None else receipt_facts(existing)
         if existing is not None:  # resubmitting after a withdrawal keeps one row per supplier
             bid = existing
             bid.price = data.price
@@ -171,6 +240,8 @@ class BidService:
             )
             self.session.add(bid)
         _store_answers(bid, data)
+        action = "record" if channel is BidChannel.RECORDED else "submit"
+        await self._audit(tender, bid, action, before)
         await self.session.commit()
         return await self._read(bid, tender)
 
@@ -188,11 +259,13 @@ class BidService:
         if bid.status is BidStatus.WITHDRAWN:
             raise ConflictError("This bid was withdrawn; submit a new one", code="bid_withdrawn")
         await check_answers(self.session, tender, data.answers())
+        before = receipt_facts(bid)
         bid.price = data.price
         _store_answers(bid, data)
         bid.received_at = utc_now()
         bid.submitted_by_id = self.actor.user_id
         bid.touch()
+        await self._audit(tender, bid, "replace", before)
         await self.session.commit()
         return await self._read(bid, tender)
 
@@ -201,8 +274,10 @@ class BidService:
         tender, bid = await self._own_for_change(tender_id, bid_id)
         if bid.status is BidStatus.WITHDRAWN:
             raise ConflictError("This bid is already withdrawn", code="bid_withdrawn")
+        before = receipt_facts(bid)
         bid.status = BidStatus.WITHDRAWN
         bid.withdrawn_at = utc_now()
         bid.touch()
+        await self._audit(tender, bid, "withdraw", before)
         await self.session.commit()
         return await self._read(bid, tender)

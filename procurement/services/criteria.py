@@ -4,6 +4,7 @@ questions they put to bidders."""
 import uuid
 from collections.abc import Mapping
 from datetime import date
+from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -29,6 +30,7 @@ from procurement.schemas.tender_criteria import (
     TenderCriteriaRead,
     TenderCriteriaUpdate,
 )
+from procurement.services.audit import record_on_tender
 from procurement.services.criteria_checks import check_context, tree_issues, weight_totals
 from procurement.services.measures import catalogue_on, measure_codes
 from procurement.services.queries import check_version, get_owned
@@ -44,6 +46,16 @@ def tree_of(tender: Tender) -> CriteriaTreeSchema:
 def valued_on(tender: Tender) -> date:
     """The date whose catalogue values apply: the publication date, or today for a draft."""
     return tender.measure_values_on or utc_now().date()
+
+
+def criteria_state(tender: Tender) -> dict[str, Any]:
+    """A tender's criteria, rules and source template, as their audit events keep them."""
+    template_id = tender.criteria_template_id
+    return {
+        "criteria": tender.criteria,
+        "evaluation_rules": tender.evaluation_rules,
+        "criteria_template_id": None if template_id is None else str(template_id),
+    }
 
 
 def _criteria(tree: CriteriaTreeSchema, method: Method) -> list[CriterionSchema]:
@@ -103,6 +115,21 @@ class CriteriaService:
         check_version("The tender", tender.version, version)
         return tender
 
+    async def _audit(
+        self, tender: Tender, action: str, summary: str, before: dict[str, Any]
+    ) -> None:
+        await record_on_tender(
+            self.session,
+            self.actor,
+            tender,
+            entity_type="tender_criteria",
+            entity_id=tender.id,
+            action=action,
+            summary=summary,
+            before=before,
+            after=criteria_state(tender),
+        )
+
     async def get(self, tender_id: uuid.UUID) -> TenderCriteriaRead:
         """The tender's criteria, rules and issues."""
         return await self._read(await self.tenders.load(tender_id))
@@ -110,10 +137,13 @@ class CriteriaService:
     async def replace(self, tender_id: uuid.UUID, data: TenderCriteriaUpdate) -> TenderCriteriaRead:
         """Save a draft tender's whole tree (and rules); an incomplete tree is kept."""
         tender = await self._draft(tender_id, data.version)
+        before = criteria_state(tender)
         tender.criteria = data.tree.model_dump(mode="json")
         if data.rules is not None:
             tender.evaluation_rules = data.rules.model_dump(mode="json")
         tender.touch()
+        summary = f"Changed the award criteria of tender {tender.reference}"
+        await self._audit(tender, "replace_criteria", summary, before)
         await self.session.commit()
         return await self._read(tender)
 
@@ -129,6 +159,7 @@ class CriteriaService:
             self.actor.organisation_id,
             "Weighting template",
         )
+        before = criteria_state(tender)
         # A copy, not a link: later edits to the template leave this tender as it is. Read and
         # written back whole, so the tender holds every setting, defaults included.
         tender.criteria = CriteriaTreeSchema.model_validate(template.tree).model_dump(mode="json")
@@ -137,6 +168,11 @@ class CriteriaService:
         )
         tender.criteria_template_id = template.id
         tender.touch()
+        summary = (
+            f"Copied weighting template {template.name} into the award criteria of tender "
+            f"{tender.reference}"
+        )
+        await self._audit(tender, "copy_template", summary, before)
         await self.session.commit()
         return await self._read(tender)
 

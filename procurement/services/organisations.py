@@ -10,6 +10,7 @@ from procurement.domain.roles import Permission, Role
 from procurement.errors import ConflictError, InputError, NotFoundError
 from procurement.models import (
     ApiToken,
+    AuditChainHead,
     Measure,
     MeasureValue,
     Organisation,
@@ -82,8 +83,7 @@ class OrganisationService:
         email = data.administrator.email.lower()
         if await self.session.scalar(sa.select(col(User.id)).where(col(User.email) == email)):
             raise InputError.single("administrator.email", EMAIL_TAKEN)
-        row = Organisation(**data.model_dump(include=set(OrganisationBase.model_fields)))
-        self.session.add(row)
+        row = _add_organisation(self.session, data)
         await self.session.flush()
         self.session.add(
             User(
@@ -148,7 +148,13 @@ class OrganisationService:
 
 async def create_organisation(session: AsyncSession, data: OrganisationBase) -> Organisation:
     """Insert an organisation with no users yet (the command line's first step on a deployment)."""
+    row = _add_organisation(session, data)
+    await session.commit()
+    return row
+
+
+def _add_organisation(session: AsyncSession, data: OrganisationBase) -> Organisation:
     row = Organisation(**data.model_dump(include=set(OrganisationBase.model_fields)))
     session.add(row)
-    await session.commit()
+    session.add(AuditChainHead(organisation_id=row.id))  # the start of its audit trail
     return row

@@ -2,6 +2,7 @@
 
 import uuid
 from dataclasses import dataclass
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -28,10 +29,19 @@ from procurement.schemas.tender import (
     TenderTransition,
     TenderUpdate,
 )
+from procurement.services.audit import record_on_tender, snapshot
 from procurement.services.criteria_checks import criteria_issues, refuse_invalid
 from procurement.services.queries import check_version, commit_unique, fetch_page, order_by
 
 REFERENCE_TAKEN = "Another tender already has this reference"
+# How the audit trail words each lifecycle action: "Published tender NB-2026-014".
+DONE = {
+    TenderAction.PUBLISH: "Published",
+    TenderAction.CLOSE: "Closed",
+    TenderAction.BEGIN_EVALUATION: "Began evaluating",
+    TenderAction.AWARD: "Awarded",
+    TenderAction.CANCEL: "Cancelled",
+}
 
 
 @dataclass(frozen=True)
@@ -41,6 +51,11 @@ class TenderFilter:
     status: TenderStatus | None = None
     search: str | None = None
     sort: TenderSort = TenderSort.CREATED_DESC
+
+
+def tender_snapshot(row: Tender) -> dict[str, Any]:
+    """A tender as its audit events keep it; the criteria have events of their own."""
+    return snapshot(row, exclude={"criteria", "evaluation_rules"})
 
 
 def invalid_transition(error: InvalidTransitionError) -> ConflictError:
@@ -68,6 +83,26 @@ class TenderService:
                 sa.or_(col(Tender.status) == TenderStatus.OPEN, col(Tender.id).in_(own_bid))
             )
         return statement
+
+    async def _audit(
+        self,
+        row: Tender,
+        action: str,
+        summary: str,
+        before: dict[str, Any] | None,
+        after: dict[str, Any] | None,
+    ) -> None:
+        await record_on_tender(
+            self.session,
+            self.actor,
+            row,
+            entity_type="tender",
+            entity_id=row.id,
+            action=action,
+            summary=summary,
+            before=before,
+            after=after,
+        )
 
     async def _bid_counts(self, tender_ids: list[uuid.UUID]) -> dict[uuid.UUID, int]:
         if not tender_ids:
@@ -146,6 +181,8 @@ class TenderService:
             created_by_id=self.actor.user_id,
         )
         self.session.add(row)
+        summary = f"Created draft tender {row.reference}"
+        await self._audit(row, "create", summary, None, tender_snapshot(row))
         await commit_unique(self.session, "reference", REFERENCE_TAKEN)
         return await self.read(row)
 
@@ -160,6 +197,7 @@ class TenderService:
                 code="tender_not_editable",
                 current_status=row.status.value,
             )
+        before = tender_snapshot(row)
         changes = data.model_dump(exclude_unset=True, exclude={"version"})
         if changes.get("reference"):
             await self._check_reference_free(changes["reference"], row.id)
@@ -168,6 +206,8 @@ class TenderService:
                 raise InputError.single(name, "This field cannot be empty")
             setattr(row, name, value)
         row.touch()
+        summary = f"Edited draft tender {row.reference}"
+        await self._audit(row, "update", summary, before, tender_snapshot(row))
         await commit_unique(self.session, "reference", REFERENCE_TAKEN)
         return await self.read(row)
 
@@ -182,6 +222,8 @@ class TenderService:
                 current_status=row.status.value,
             )
         await self.session.delete(row)
+        summary = f"Deleted draft tender {row.reference}"
+        await self._audit(row, "delete", summary, tender_snapshot(row), None)
         await self.session.commit()
 
     async def transition(
@@ -195,6 +237,7 @@ class TenderService:
         except InvalidTransitionError as error:
             raise invalid_transition(error) from error
         now = utc_now()
+        before = tender_snapshot(row)
         if action is TenderAction.PUBLISH:
             if row.submission_deadline <= now:
                 raise InputError.single(
@@ -223,5 +266,7 @@ class TenderService:
             row.cancel_reason = data.reason
         row.status = target
         row.touch()
+        summary = f"{DONE[action]} tender {row.reference}"
+        await self._audit(row, action.value, summary, before, tender_snapshot(row))
         await self.session.commit()
         return await self.read(row)

@@ -1,22 +1,34 @@
 """The web pages: server-rendered GOV.UK-style pages over the same services as the API."""
 
 from procurement.web.auth import SignInPages
+from procurement.web.awards import AwardPages
 from procurement.web.bids import BidPages
 from procurement.web.criteria import CriteriaPages
 from procurement.web.dashboard import DashboardPage
 from procurement.web.errors import pages_or_api
+from procurement.web.evaluators import EvaluatorPages
 from procurement.web.filters import register_template_helpers
 from procurement.web.measures import MeasurePages
+from procurement.web.moderation import ModerationPages
+from procurement.web.results import ResultsPages
+from procurement.web.scoring import ScoringPages
 from procurement.web.suppliers import SupplierPages
 from procurement.web.tenders import TenderPages
+from procurement.web.timeline import TimelinePages
 from procurement.web.weighting_templates import WeightingTemplatePages
 
 WEB_CONTROLLERS = [
     SignInPages,
     DashboardPage,
     TenderPages,
+    TimelinePages,
     CriteriaPages,
     BidPages,
+    EvaluatorPages,
+    ScoringPages,
+    ModerationPages,
+    ResultsPages,
+    AwardPages,
     SupplierPages,
     WeightingTemplatePages,
     MeasurePages,

@@ -7,6 +7,7 @@ from litestar.response import Template
 from procurement.domain.lifecycle import TenderStatus
 from procurement.domain.roles import Permission
 from procurement.principal import Principal
+from procurement.services.evaluators import EvaluatorService
 from procurement.services.tenders import TenderFilter, TenderService
 from procurement.web.rendering import Req, render
 
@@ -31,6 +32,7 @@ class DashboardPage(Controller):
         request: Req,
         actor: NamedDependency[Principal],
         tenders: NamedDependency[TenderService],
+        evaluators: NamedDependency[EvaluatorService],
     ) -> Template:
         """A greeting, the user's role, and how many tenders are in each status."""
         counts = [
@@ -38,4 +40,13 @@ class DashboardPage(Controller):
             for status in TenderStatus
         ]
         links = [(text, href) for text, href, needed in _NEXT_STEPS if actor.can(needed)]
-        return render(request, "pages/dashboard.html", actor=actor, counts=counts, links=links)
+        # Evaluators land here after signing in: their tenders come first.
+        assigned = await evaluators.assigned_to_me() if actor.can(Permission.EVALUATE_BIDS) else []
+        return render(
+            request,
+            "pages/dashboard.html",
+            actor=actor,
+            counts=counts,
+            links=links,
+            assigned=assigned,
+        )

@@ -16,7 +16,7 @@ import httpx
 from procurement.domain.lifecycle import TenderStatus
 from procurement.domain.roles import Role
 from tests.api.conftest import World, supplier_body, tender_body
-from tests.factories import make_measure, make_template, price_and_locality
+from tests.factories import make_evaluator, make_measure, make_template, price_and_locality
 
 EVERYONE = frozenset(Role)
 STAFF = frozenset({Role.ADMIN, Role.PROCUREMENT, Role.EVALUATOR, Role.FINANCE})
@@ -24,6 +24,9 @@ ADMIN = frozenset({Role.ADMIN})
 REGISTRARS = frozenset({Role.ADMIN, Role.PROCUREMENT})
 OFFICER = frozenset({Role.PROCUREMENT})
 SUPPLIER = frozenset({Role.SUPPLIER})
+EVALUATOR = frozenset({Role.EVALUATOR})
+# The lead and administrators read all of an evaluation; an evaluator reads their own part.
+EVALUATION_READERS = frozenset({Role.ADMIN, Role.PROCUREMENT, Role.EVALUATOR})
 
 
 class Owner(StrEnum):
@@ -151,6 +154,39 @@ ACTIONS = [
            {"template_id": "{template}", "version": 1}),
     Action("check criteria", "checkTenderCriteria", "POST", "/tenders/{draft}/criteria/check",
            REGISTRARS, {"tree": price_and_locality()}),
+    Action("read evaluation", "getEvaluation", "GET", "/tenders/{open}/evaluation", REGISTRARS),
+    Action("read sensitivity", "getSensitivity", "GET", "/tenders/{open}/sensitivity", REGISTRARS),
+    Action("exclude bid", "excludeBid", "POST", "/tenders/{open}/bids/{bid}/exclude", OFFICER,
+           {"reason": "Submitted after the deadline"}),
+    Action("reinstate bid", "reinstateBid", "POST", "/tenders/{open}/bids/{bid}/reinstate",
+           OFFICER),
+    Action("read award", "getAward", "GET", "/tenders/{open}/award", REGISTRARS),
+    Action("award tender", "awardTender", "POST", "/tenders/{open}/award", OFFICER,
+           {"bid_id": "{bid}", "decision_date": "2026-06-01", "rationale": "Best value"}),
+    Action("read audit trail", "listAuditEvents", "GET", "/audit", REGISTRARS),
+    Action("read evaluators", "getTenderEvaluators", "GET", "/tenders/{open}/evaluators",
+           EVALUATION_READERS),
+    Action("assign evaluator", "assignEvaluator", "POST", "/tenders/{open}/evaluators", OFFICER,
+           {"user_id": "{user}", "group_keys": []}),
+    Action("regroup evaluator", "updateEvaluator", "PATCH",
+           "/tenders/{open}/evaluators/{assignment}", OFFICER, {"version": 1, "group_keys": []}),
+    Action("unassign evaluator", "unassignEvaluator", "DELETE",
+           "/tenders/{open}/evaluators/{assignment}", OFFICER),
+    Action("read declarations", "getDeclarations", "GET", "/tenders/{open}/declarations",
+           EVALUATION_READERS),
+    Action("declare interests", "declareInterests", "POST", "/tenders/{open}/declarations",
+           EVALUATOR, {"declaration": "no_interest", "version": 1}),
+    Action("decide on an interest", "decideConflict", "POST",
+           "/tenders/{open}/declarations/{assignment}/decision", OFFICER,
+           {"decision": "allow", "note": "Not material", "version": 1}),
+    Action("read scores", "getBidScores", "GET", "/tenders/{open}/bids/{bid}/scores",
+           EVALUATION_READERS),
+    Action("save scores", "saveBidScores", "PUT", "/tenders/{open}/bids/{bid}/scores", EVALUATOR,
+           {"scores": [{"criterion_key": "method", "value": "1", "rationale": "Clear"}]}),
+    Action("submit scores", "submitScores", "POST", "/tenders/{open}/scores/submit", EVALUATOR),
+    Action("read moderation", "getModeration", "GET", "/tenders/{open}/moderation", REGISTRARS),
+    Action("moderate a score", "moderateScore", "PUT", "/tenders/{open}/moderation", OFFICER,
+           {"bid_id": "{bid}", "criterion_key": "method", "value": "1", "note": "Agreed"}),
 ]  # fmt: skip
 
 
@@ -161,6 +197,7 @@ async def records(world: World, owner: Owner) -> dict[str, str]:
     if owner is Owner.NOBODY:
         names = ["{organisation}", "{user}", "{rival}", "{open}", "{draft}", "{bid}"]
         names += ["{measure}", "{template}"]
+        names += ["{assignment}"]
         return {name: str(uuid.uuid4()) for name in names}
     other = owner is Owner.OTHER
     open_tender = await world.tender(TenderStatus.OPEN, other=other)
@@ -168,6 +205,13 @@ async def records(world: World, owner: Owner) -> dict[str, str]:
     draft = await world.tender(TenderStatus.DRAFT, other=other)
     organisation = world.other_organisation if other else world.organisation
     async with world.sessions() as session:
+        # The evaluator is on the open tender and has declared, so may see its bids.
+        assignment = await make_evaluator(
+            session,
+            open_tender,
+            world.users["other_procurement" if other else "evaluator"],
+            submitted=False,
+        )
         measure = await make_measure(
             session, organisation, "JOB-LOCAL", [("100", date(2026, 4, 1))]
         )
@@ -181,4 +225,5 @@ async def records(world: World, owner: Owner) -> dict[str, str]:
         "{open}": str(open_tender.id),
         "{draft}": str(draft.id),
         "{bid}": str(bid.id),
+        "{assignment}": str(assignment.id),
     }

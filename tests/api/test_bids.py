@@ -11,6 +11,7 @@ import pytest
 from procurement.domain.lifecycle import TenderStatus
 from procurement.models import Bid, Tender
 from tests.api.conftest import STAFF_ACTORS, World, error_of, field_errors
+from tests.factories import make_evaluator
 
 RECEIPT_FIELDS = {"id", "tender_id", "status", "received_at", "sealed"}
 
@@ -44,8 +45,12 @@ def bid_path(tender: Tender, bid: Bid | dict[str, Any]) -> str:
 
 @pytest.fixture
 async def tender(world: World) -> Tender:
-    """An open tender, two weeks from its deadline."""
-    return await world.tender(TenderStatus.OPEN)
+    """An open tender, two weeks from its deadline, whose evaluator has declared no interest
+    (so bids are kept from them only by the seal)."""
+    tender = await world.tender(TenderStatus.OPEN)
+    async with world.sessions() as session:
+        await make_evaluator(session, tender, world.users["evaluator"], submitted=False)
+    return tender
 
 
 @pytest.fixture

@@ -40,7 +40,15 @@ async def test_a_tender_from_draft_to_opened_bids(world: World) -> None:
     # Sealed: each supplier sees its own price and nobody else sees any.
     assert await prices_seen(world, tender["id"], "supplier") == {"Acme Lighting Ltd": "240000.00"}
     assert await prices_seen(world, tender["id"], "rival") == {"Borough Builders Ltd": "199999.99"}
+    # The evaluator assigned to it sees nothing until they declare, which they do on closing.
+    assign = {"user_id": str(world.users["evaluator"].id)}
+    assignment = await world.create(f"{path}/evaluators", "procurement", assign)
+    for bid in bids.values():
+        response = await world.get(f"{path}/bids/{bid['id']}", "evaluator")
+        error_of(response, 403, "declaration_required")
     for actor in STAFF_ACTORS:
+        if actor == "evaluator":
+            continue
         assert await prices_seen(world, tender["id"], actor) == {}
         for bid in bids.values():
             response = await world.get(f"{path}/bids/{bid['id']}", actor)
@@ -55,6 +63,8 @@ async def test_a_tender_from_draft_to_opened_bids(world: World) -> None:
         "closed",
         "Both bids are in",
     )
+    declaration = {"declaration": "no_interest", "version": assignment["version"]}
+    assert (await world.post(f"{path}/declarations", "evaluator", declaration)).status_code == 200
     everything = {"Acme Lighting Ltd": "240000.00", "Borough Builders Ltd": "199999.99"}
     for actor in STAFF_ACTORS:
         assert await prices_seen(world, tender["id"], actor) == everything

@@ -1,14 +1,16 @@
-"""The demo seed: one council, logins that work, a catalogue, templates, and an open tender
-with answered bids to look at."""
+"""The demo seed: one council, logins that work, a catalogue, templates, an open tender with
+answered bids to look at, and a closed one ready for its two evaluators."""
 
+import pytest
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
 from procurement.demo import DemoLogin, seed_demo
+from procurement.domain.evaluation import Declaration
 from procurement.domain.lifecycle import TenderStatus
 from procurement.domain.roles import Role
-from procurement.models import Bid, Organisation, Tender, User
+from procurement.models import Bid, EvaluatorAssignment, Organisation, Tender, User
 from procurement.principal import Principal
 from procurement.schemas.bid import BidAnswers
 from procurement.schemas.measure import MeasureTheme
@@ -55,8 +57,9 @@ async def test_the_demo_has_an_open_tender_with_sealed_bids_and_a_varied_registe
 ) -> None:
     await _seed(session)
     officer = await _demo_user(session, Role.PROCUREMENT)
-    [tender] = (await TenderService(session, officer).list(TenderFilter(), 10, 0)).items
-    assert (tender.status, tender.bid_count) == (TenderStatus.OPEN, 2)
+    open_only = TenderFilter(status=TenderStatus.OPEN)
+    [tender] = (await TenderService(session, officer).list(open_only, 10, 0)).items
+    assert tender.bid_count == 2
     bids = await BidService(session, officer).list(tender.id, 10, 0)
     assert bids.total == 2
     assert all(item.sealed for item in bids.items)
@@ -89,12 +92,14 @@ async def test_the_demo_catalogue_has_a_revalued_measure_and_publishable_templat
     }
 
 
-async def test_the_demo_tender_uses_the_works_template_and_its_bids_answer_it(
-    session: AsyncSession,
+@pytest.mark.parametrize(("status", "bid_count"), [("open", 2), ("closed", 3)])
+async def test_the_demo_tenders_use_the_works_template_and_their_bids_answer_it(
+    session: AsyncSession, status: str, bid_count: int
 ) -> None:
     await _seed(session)
     officer = await _demo_user(session, Role.PROCUREMENT)
-    [tender] = (await TenderService(session, officer).list(TenderFilter(), 10, 0)).items
+    in_status = TenderFilter(status=TenderStatus(status))
+    [tender] = (await TenderService(session, officer).list(in_status, 10, 0)).items
     criteria = await CriteriaService(session, officer).get(tender.id)
     assert criteria.template_id is not None
     works = await WeightingTemplateService(session, officer).get(criteria.template_id)
@@ -109,8 +114,29 @@ async def test_the_demo_tender_uses_the_works_template_and_its_bids_answer_it(
     row = await session.get(Tender, tender.id)
     assert row is not None
     bids = (await session.scalars(sa.select(Bid).where(col(Bid.tender_id) == row.id))).all()
-    assert len(bids) == 2
+    assert len(bids) == bid_count
     for bid in bids:
         # The same check a submission goes through: every question answered, every code known.
         await check_answers(session, row, BidAnswers.model_validate(bid.model_dump()))
         assert bid.commitments
+
+
+async def test_the_closed_demo_tender_has_two_evaluators_waiting_to_declare(
+    session: AsyncSession,
+) -> None:
+    await _seed(session)
+    officer = await _demo_user(session, Role.PROCUREMENT)
+    closed = TenderFilter(status=TenderStatus.CLOSED)
+    [tender] = (await TenderService(session, officer).list(closed, 10, 0)).items
+    assignments = (
+        await session.scalars(
+            sa.select(EvaluatorAssignment).where(col(EvaluatorAssignment.tender_id) == tender.id)
+        )
+    ).all()
+    evaluators = await session.scalars(sa.select(User).where(col(User.role) == Role.EVALUATOR))
+    assert {a.user_id for a in assignments} == {user.id for user in evaluators}
+    assert all(a.declaration is Declaration.NOT_DECLARED for a in assignments)
+    assert sorted(a.group_keys for a in assignments) == [[], ["quality"]]
+    bids = await BidService(session, officer).list(tender.id, 10, 0)
+    assert bids.total == 3
+    assert not any(item.sealed for item in bids.items)

@@ -20,6 +20,8 @@ EXPECTED: dict[Role, set[Permission]] = {
         P.MANAGE_SUPPLIERS,
         P.MANAGE_MEASURES,
         P.MANAGE_TEMPLATES,
+        P.READ_EVALUATION,
+        P.READ_AUDIT,
         *STAFF_READS,
     },
     Role.PROCUREMENT: {
@@ -27,9 +29,11 @@ EXPECTED: dict[Role, set[Permission]] = {
         P.MANAGE_TENDERS,
         P.RECORD_BIDS,
         P.MANAGE_TEMPLATES,
+        P.READ_EVALUATION,
+        P.READ_AUDIT,
         *STAFF_READS,
     },
-    Role.EVALUATOR: STAFF_READS,
+    Role.EVALUATOR: {P.EVALUATE_BIDS, *STAFF_READS},
     Role.FINANCE: STAFF_READS,
     Role.SUPPLIER: {P.READ_TENDERS, P.SUBMIT_OWN_BID},
 }

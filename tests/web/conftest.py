@@ -8,6 +8,7 @@ import os
 import threading
 import time
 from collections.abc import AsyncIterator, Iterator
+from contextlib import asynccontextmanager, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
@@ -65,11 +66,11 @@ def web_settings(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Settings]
         yield Settings(database_url=url, secret_key=TEST_SECRET, data_dir=directory)
 
 
-@pytest.fixture(scope="session")
-def live_server(web_settings: Settings) -> Iterator[str]:
+@contextmanager
+def served(settings: Settings) -> Iterator[str]:
     """The whole app served by uvicorn on a free local port; yields its base URL."""
     config = uvicorn.Config(
-        create_app(web_settings), host="127.0.0.1", port=0, log_level="warning", lifespan="on"
+        create_app(settings), host="127.0.0.1", port=0, log_level="warning", lifespan="on"
     )
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, name="live-server", daemon=True)
@@ -83,6 +84,13 @@ def live_server(web_settings: Settings) -> Iterator[str]:
     yield f"http://127.0.0.1:{port}"
     server.should_exit = True
     thread.join(timeout=SERVER_START_SECONDS)
+
+
+@pytest.fixture(scope="session")
+def live_server(web_settings: Settings) -> Iterator[str]:
+    """The app served for the whole run, on the browser tests' SQLite database."""
+    with served(web_settings) as url:
+        yield url
 
 
 @pytest_asyncio.fixture(scope="session", loop_scope="session")
@@ -200,10 +208,10 @@ class Visitor:
         return [text.strip() for text in await summary.all_inner_texts()]
 
 
-@pytest_asyncio.fixture(loop_scope="session")
-async def visitor(browser: Browser, live_server: str, axe_source: str) -> AsyncIterator[Visitor]:
-    """A fresh browser (no cookies) on the served app; fails if a page escaped the axe check."""
-    context = await browser.new_context(base_url=live_server)
+@asynccontextmanager
+async def visiting(browser: Browser, base_url: str, axe_source: str) -> AsyncIterator[Visitor]:
+    """A fresh browser (no cookies) on a served app; fails if a page escaped the axe check."""
+    context = await browser.new_context(base_url=base_url)
     context.set_default_timeout(ACTION_TIMEOUT_MS)
     visitor = Visitor(await context.new_page(), axe_source)
     try:
@@ -211,6 +219,13 @@ async def visitor(browser: Browser, live_server: str, axe_source: str) -> AsyncI
     finally:
         await context.close()
     assert not visitor.unchecked, f"pages never checked with axe: {visitor.unchecked}"
+
+
+@pytest_asyncio.fixture(loop_scope="session")
+async def visitor(browser: Browser, live_server: str, axe_source: str) -> AsyncIterator[Visitor]:
+    """Someone using the app served for the whole run."""
+    async with visiting(browser, live_server, axe_source) as someone:
+        yield someone
 
 
 @dataclass(frozen=True)
