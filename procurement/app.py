@@ -18,6 +18,7 @@ from litestar.template.config import TemplateConfig
 from sqlmodel import SQLModel
 
 import procurement.models  # noqa: F401  (registers every table on the metadata)
+from procurement.api.assessment_summaries import AssessmentSummaryController
 from procurement.api.audit import AuditController
 from procurement.api.auth import AuthController
 from procurement.api.awards import AwardController
@@ -33,6 +34,7 @@ from procurement.api.health import health
 from procurement.api.measures import MeasureController
 from procurement.api.moderation import ModerationController
 from procurement.api.organisations import OrganisationController
+from procurement.api.reports import EvaluationReportController
 from procurement.api.scores import ScoreController
 from procurement.api.suppliers import SupplierController
 from procurement.api.tenders import TenderController
@@ -41,6 +43,7 @@ from procurement.api.weighting_templates import WeightingTemplateController
 from procurement.config import BUILD_DIR, NODE_MODULES_DIR, TEMPLATES_DIR, Settings, get_settings
 from procurement.db import create_engine, session_factory
 from procurement.security import authentication_middleware, csrf_config, session_config
+from procurement.services.report_rendering import REPORT_POOL
 from procurement.web import WEB_CONTROLLERS, pages_or_api, register_template_helpers
 
 API_CONTROLLERS = [
@@ -58,6 +61,8 @@ API_CONTROLLERS = [
     EvaluationController,
     ExclusionController,
     AwardController,
+    AssessmentSummaryController,
+    EvaluationReportController,
     MeasureController,
     WeightingTemplateController,
     AuditController,
@@ -77,6 +82,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
         try:
             yield
         finally:
+            REPORT_POOL.shutdown()
             await engine.dispose()
 
     database = SQLAlchemyAsyncConfig(

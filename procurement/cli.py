@@ -5,6 +5,7 @@ import sys
 import uuid
 from collections.abc import Awaitable, Callable
 from datetime import timedelta
+from pathlib import Path
 from typing import TypeVar
 
 import click
@@ -18,12 +19,14 @@ from procurement.db import create_engine, open_session
 from procurement.domain.roles import Role
 from procurement.errors import DomainError
 from procurement.migrate import upgrade_database
-from procurement.models import Organisation, User
+from procurement.models import Organisation, Tender, User
 from procurement.schemas.organisation import OrganisationBase
 from procurement.schemas.user import UserCreate
+from procurement.services.assessment_summaries import summary_batch
 from procurement.services.audit import VerifyReport, verify_chains
 from procurement.services.auth import AuthService
 from procurement.services.organisations import create_organisation
+from procurement.services.reports import evaluation_report
 from procurement.services.users import create_user, set_password
 
 T = TypeVar("T")
@@ -279,3 +282,80 @@ def audit_verify() -> None:
         )
     click.echo(f"{len(report.breaks)} of {report.chains} chains are broken; {checked}.")
     sys.exit(1)
+
+
+async def _tender_by_reference(
+    session: AsyncSession, reference: str, organisation_id: str | None
+) -> Tender:
+    """The tender with this reference; with several organisations using it, the one named."""
+    statement = sa.select(Tender).where(col(Tender.reference) == reference)
+    if organisation_id:
+        try:
+            statement = statement.where(col(Tender.organisation_id) == uuid.UUID(organisation_id))
+        except ValueError:
+            raise click.ClickException(f"No organisation {organisation_id}") from None
+    found = list(await session.scalars(statement))
+    if not found:
+        raise click.ClickException(f"No tender with reference {reference}")
+    if len(found) > 1:
+        raise click.ClickException(
+            f"Several organisations have a tender {reference}: pass --organisation-id"
+        )
+    return found[0]
+
+
+@main.command("report")
+@click.argument("reference")
+@click.option(
+    "-o",
+    "--output",
+    required=True,
+    type=click.Path(dir_okay=False, writable=True, path_type=Path),
+    help="The PDF file to write.",
+)
+@click.option("--organisation-id", default=None, help="Needed when several use the reference.")
+def report(reference: str, output: Path, organisation_id: str | None) -> None:
+    """Write a closed tender's evaluation report (PDF) to a file."""
+
+    async def work(session: AsyncSession) -> bytes:
+        tender = await _tender_by_reference(session, reference, organisation_id)
+        return (await evaluation_report(session, tender, get_settings()))[1]
+
+    pdf = _run(work)
+    output.write_bytes(pdf)
+    click.echo(f"Evaluation report for {reference} written to {output.resolve()}")
+
+
+@main.command("summaries")
+@click.argument("reference")
+@click.option(
+    "-o",
+    "--output",
+    required=True,
+    type=click.Path(file_okay=False, writable=True, path_type=Path),
+    help="The directory to write the PDFs into; made if missing.",
+)
+@click.option("--organisation-id", default=None, help="Needed when several use the reference.")
+def summaries(reference: str, output: Path, organisation_id: str | None) -> None:
+    """Write every bid's assessment summary (one PDF per bid) into a directory."""
+    settings = get_settings()
+    output.mkdir(parents=True, exist_ok=True)
+
+    async def work(session: AsyncSession) -> list[str]:
+        tender = await _tender_by_reference(session, reference, organisation_id)
+        batch = await summary_batch(session, tender)
+        names = []
+        with click.progressbar(
+            length=len(batch.bid_ids), label="Rendering assessment summaries", show_pos=True
+        ) as bar:
+            for bid_id in batch.bid_ids:
+                name, pdf = await batch.render(bid_id, settings)
+                (output / name).write_bytes(pdf)
+                names.append(name)
+                bar.update(1)
+        return names
+
+    names = _run(work)
+    click.echo(f"{len(names)} assessment summaries for {reference} written to {output.resolve()}:")
+    for name in names:
+        click.echo(f"  {name}")

@@ -48,6 +48,8 @@ class Settings(BaseSettings):
     login_attempt_limit: int = Field(default=5, ge=1)
     login_attempt_window_seconds: int = Field(default=900, ge=1)
     token_lifetime_days: int = Field(default=30, ge=1)
+    report_workers: int = Field(default=2, ge=1)
+    report_timeout_seconds: float = Field(default=60, gt=0)
 
     @field_validator("database_url")
     @classmethod

@@ -90,3 +90,14 @@ class RateLimitedError(DomainError):
             status_code=429,
             extra={"retry_after_seconds": retry_after_seconds},
         )
+
+
+class ReportTimeoutError(DomainError):
+    """A report took longer to produce than the configured limit."""
+
+    def __init__(self, seconds: float) -> None:
+        super().__init__(
+            detail=f"The report could not be produced within {seconds:g} seconds; try again later",
+            code="report_timeout",
+            status_code=503,
+        )

@@ -9,6 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from procurement.api.params import provide_paging
 from procurement.config import Settings
 from procurement.principal import Principal
+from procurement.services.assessment_summaries import AssessmentSummaryService
 from procurement.services.audit import AuditService
 from procurement.services.awards import AwardService
 from procurement.services.bids import BidService
@@ -20,6 +21,7 @@ from procurement.services.exclusions import ExclusionService
 from procurement.services.measures import MeasureService
 from procurement.services.moderation import ModerationService
 from procurement.services.organisations import OrganisationService
+from procurement.services.reports import EvaluationReportService
 from procurement.services.scores import ScoreService
 from procurement.services.suppliers import SupplierService
 from procurement.services.tenders import TenderService
@@ -69,4 +71,6 @@ SERVICE_DEPENDENCIES: dict[str, Provide] = {
     "evaluation": _service(EvaluationService),
     "exclusions": _service(ExclusionService),
     "awards": _service(AwardService),
+    "summaries": _service(AssessmentSummaryService),
+    "evaluation_reports": _service(EvaluationReportService),
 }

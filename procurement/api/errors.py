@@ -48,6 +48,7 @@ ERROR_RESPONSES: dict[int, ResponseSpec] = {
     422: _documented("Field-level validation errors"),
 }
 RATE_LIMITED_RESPONSE = _documented("Too many failed attempts; see Retry-After")
+REPORT_TIMEOUT_RESPONSE = _documented("The report took too long to produce (`report_timeout`)")
 
 
 def error_body(error: DomainError) -> ErrorBody:

@@ -7,6 +7,7 @@ from procurement.models.evaluation_result import EvaluationResultCache
 from procurement.models.evaluator import EvaluatorAssignment
 from procurement.models.measure import Measure, MeasureValue
 from procurement.models.organisation import Organisation
+from procurement.models.report_cache import ReportCache
 from procurement.models.score import ModeratedScore, Score
 from procurement.models.supplier import Supplier
 from procurement.models.tender import Tender
@@ -26,6 +27,7 @@ __all__ = [
     "MeasureValue",
     "ModeratedScore",
     "Organisation",
+    "ReportCache",
     "Score",
     "Supplier",
     "Tender",

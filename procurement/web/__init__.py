@@ -1,5 +1,6 @@
 """The web pages: server-rendered GOV.UK-style pages over the same services as the API."""
 
+from procurement.web.assessment_summaries import AssessmentSummaryPages
 from procurement.web.auth import SignInPages
 from procurement.web.awards import AwardPages
 from procurement.web.bids import BidPages
@@ -10,6 +11,7 @@ from procurement.web.evaluators import EvaluatorPages
 from procurement.web.filters import register_template_helpers
 from procurement.web.measures import MeasurePages
 from procurement.web.moderation import ModerationPages
+from procurement.web.reports import EvaluationReportPages
 from procurement.web.results import ResultsPages
 from procurement.web.scoring import ScoringPages
 from procurement.web.suppliers import SupplierPages
@@ -28,7 +30,9 @@ WEB_CONTROLLERS = [
     ScoringPages,
     ModerationPages,
     ResultsPages,
+    EvaluationReportPages,
     AwardPages,
+    AssessmentSummaryPages,
     SupplierPages,
     WeightingTemplatePages,
     MeasurePages,

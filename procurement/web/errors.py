@@ -37,6 +37,7 @@ _PAGES: dict[int, tuple[str, str]] = {
     422: ("There is a problem with the request", "Check what you entered and try again."),
     429: ("Too many attempts", "Wait a while, then try again."),
     500: ("Sorry, there is a problem with the service", "Try again later."),
+    503: ("Sorry, the service is busy", "Try again later."),
 }
 
 
@@ -73,7 +74,7 @@ def page_error(request: Req, exc: Exception) -> Response[Any]:
     ):
         return sign_in_redirect(request)
     status, message = _status_and_message(exc)
-    if status >= HTTP_500_INTERNAL_SERVER_ERROR:
+    if status >= HTTP_500_INTERNAL_SERVER_ERROR and not isinstance(exc, DomainError):
         logger.exception("Unhandled error on a page", exc_info=exc)
     heading, default = _PAGES.get(status, _PAGES[500 if status >= 500 else 400])
     return render(

@@ -163,6 +163,13 @@ ACTIONS = [
     Action("read award", "getAward", "GET", "/tenders/{open}/award", REGISTRARS),
     Action("award tender", "awardTender", "POST", "/tenders/{open}/award", OFFICER,
            {"bid_id": "{bid}", "decision_date": "2026-06-01", "rationale": "Best value"}),
+    # A supplier asks for its own bid's summary (409 until the tender is awarded).
+    Action("read assessment summary", "getAssessmentSummary", "GET",
+           "/tenders/{open}/bids/{bid}/assessment-summary.pdf", REGISTRARS | SUPPLIER),
+    Action("read every assessment summary", "getAssessmentSummaries", "GET",
+           "/tenders/{open}/assessment-summaries.zip", REGISTRARS),
+    Action("read evaluation report", "getEvaluationReport", "GET", "/tenders/{open}/report.pdf",
+           REGISTRARS),
     Action("read audit trail", "listAuditEvents", "GET", "/audit", REGISTRARS),
     Action("read evaluators", "getTenderEvaluators", "GET", "/tenders/{open}/evaluators",
            EVALUATION_READERS),
