@@ -34,7 +34,7 @@ from procurement.schemas.bid import BidStatus
 from procurement.services.criteria import tree_of
 from procurement.services.evaluation import current_result
 from procurement.services.evaluation_state import require_evaluation_readable
-from procurement.services.report_rendering import render_cached
+from procurement.services.report_rendering import render_cached, report_fingerprint
 from procurement.services.tenders import TenderService
 from reports.formulas import formula_in_words, method_name
 from scoring.criteria import CriteriaTree, Method, MetricMode
@@ -250,16 +250,18 @@ class SummaryBatch:
 
     async def render(self, bid_id: uuid.UUID, settings: Settings) -> tuple[str, bytes]:
         """One bid's summary: its file name and the PDF."""
-        context = await self.context(bid_id)
-        supplier_name = context["bid"]["supplier_name"]
+        supplier_name = self.result.bid(str(bid_id)).supplier_name
+        fingerprint = await report_fingerprint(
+            self.session, tender=self.tender, kind=KIND, key=str(bid_id)
+        )
         pdf = await render_cached(
             self.session,
             settings=settings,
             tender=self.tender,
             kind=KIND,
-            key=str(bid_id),
+            fingerprint=fingerprint,
             template=TEMPLATE,
-            context=context,
+            build_context=lambda: self.context(bid_id),
             title=f"Assessment summary: {self.tender.reference}, {supplier_name}",
         )
         return self.file_name(supplier_name), pdf

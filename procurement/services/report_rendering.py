@@ -2,20 +2,15 @@
 pool of worker processes, never on the event loop, within a time limit."""
 
 import asyncio
-import dataclasses
 import hashlib
 import json
 import multiprocessing
 import signal
-from collections.abc import Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
-from datetime import date, datetime
-from decimal import Decimal
-from enum import Enum
 from types import FrameType
 from typing import Any
-from uuid import UUID
 
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
@@ -24,7 +19,17 @@ from sqlmodel import col
 
 from procurement.config import Settings
 from procurement.errors import ReportTimeoutError
-from procurement.models import Award, ReportCache, Tender
+from procurement.models import (
+    AuditChainHead,
+    Award,
+    Bid,
+    EvaluatorAssignment,
+    Organisation,
+    ReportCache,
+    Supplier,
+    Tender,
+    User,
+)
 from procurement.models.base import utc_now
 from reports.pdf import RENDER_TEMPLATE_VERSION, render_pdf
 
@@ -81,43 +86,67 @@ class ReportPool:
 REPORT_POOL = ReportPool()
 
 
-def _plain(value: Any) -> Any:
-    """JSON for the context values json cannot write itself, for the cache key."""
-    if isinstance(value, Decimal | UUID):
-        return str(value)
-    if isinstance(value, date | datetime):
-        return value.isoformat()
-    if isinstance(value, Enum):
-        return value.value
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        fields = {f.name: getattr(value, f.name) for f in dataclasses.fields(value)}
-        return {"__type__": type(value).__qualname__, **fields}
-    if isinstance(value, set | frozenset):
-        return sorted(value, key=repr)
-    raise TypeError(f"report context values must be plain data, not {type(value).__name__}")
+def _latest(column: Any, *where: Any) -> Any:
+    """A scalar subquery: the latest `column` value among the rows matching `where`."""
+    return sa.select(sa.func.max(column)).where(*where).scalar_subquery()
 
 
-async def report_cache_key(
-    session: AsyncSession, *, tender: Tender, kind: str, key: str, context: Mapping[str, Any]
-) -> str:
-    """The sha256 of everything a report is rendered from: its kind and subject, the tender's
-    evaluation version, status and award, the templates, and the context itself."""
-    award = (
+async def report_fingerprint(session: AsyncSession, *, tender: Tender, kind: str, key: str) -> str:
+    """The cache key of a report: the sha256 of everything that can change what it shows,
+    read in one cheap query so that a repeat download builds no context.
+
+    The organisation's audit chain head moves with every audited change (bids, criteria,
+    declarations, scores, moderation, exclusions, awards); names are not audited, so the
+    latest edit of the organisation, of the bidding suppliers and of the assigned evaluators
+    count too.
+    """
+    organisation_id = tender.organisation_id
+    row = (
         await session.execute(
-            sa.select(col(Award.id), col(Award.version)).where(col(Award.tender_id) == tender.id)
+            sa.select(
+                # A tender has at most one award; max() would not take a uuid on PostgreSQL.
+                sa.select(col(Award.id))
+                .where(col(Award.tender_id) == tender.id)
+                .scalar_subquery()
+                .label("award_id"),
+                _latest(col(Award.version), col(Award.tender_id) == tender.id).label(
+                    "award_version"
+                ),
+                _latest(
+                    col(AuditChainHead.position),
+                    col(AuditChainHead.organisation_id) == organisation_id,
+                ).label("audit_position"),
+                _latest(
+                    col(Organisation.updated_at), col(Organisation.id) == organisation_id
+                ).label("organisation_updated"),
+                _latest(
+                    col(Supplier.updated_at),
+                    col(Supplier.id).in_(
+                        sa.select(col(Bid.supplier_id)).where(col(Bid.tender_id) == tender.id)
+                    ),
+                ).label("suppliers_updated"),
+                _latest(
+                    col(User.updated_at),
+                    col(User.id).in_(
+                        sa.select(col(EvaluatorAssignment.user_id)).where(
+                            col(EvaluatorAssignment.tender_id) == tender.id
+                        )
+                    ),
+                ).label("evaluators_updated"),
+            )
         )
-    ).first()
+    ).one()
     inputs = {
         "kind": kind,
         "key": key,
         "tender": str(tender.id),
+        "tender_version": tender.version,
         "evaluation_version": tender.evaluation_version,
         "status": tender.status.value,
-        "award": None if award is None else [str(award.id), award.version],
         "templates": RENDER_TEMPLATE_VERSION,
-        "context": context,
+        **{name: None if value is None else str(value) for name, value in row._mapping.items()},
     }
-    encoded = json.dumps(inputs, sort_keys=True, default=_plain, separators=(",", ":"))
+    encoded = json.dumps(inputs, sort_keys=True, separators=(",", ":"))
     return hashlib.sha256(encoded.encode()).hexdigest()
 
 
@@ -136,28 +165,28 @@ async def render_cached(
     settings: Settings,
     tender: Tender,
     kind: str,
-    key: str,
+    fingerprint: str,
     template: str,
-    context: Mapping[str, Any],
+    build_context: Callable[[], Awaitable[Mapping[str, Any]]],
     title: str,
 ) -> bytes:
-    """The PDF for `template` with `context`: from the report cache, or rendered and cached.
+    """The PDF for `template`: from the report cache, or rendered and cached.
 
-    - `kind` names the report ("evaluation_report", "assessment_summary"); `key` its subject
-      within the tender (e.g. the bid id, or "" for a whole-tender report).
-    - `context` must be plain, picklable data: dicts with string keys, lists, str, int, bool,
-      None, Decimal, date, datetime, UUID, enums and dataclasses of these. It is part of the
-      cache key, so leave out anything that changes on every request (such as the time now).
+    - `kind` names the report ("evaluation_report", "assessment_summary"); `fingerprint` is
+      its cache key, from `report_fingerprint`.
+    - `build_context` is awaited only when the report is not cached; its context must be
+      plain, picklable data: dicts with string keys, lists, str, int, bool, None, Decimal,
+      date, datetime, UUID, enums and dataclasses of these.
     - `settings` gives the worker count and the time limit (`provide_settings` in handlers).
     - Raises ReportTimeoutError (503, `report_timeout`) when the render overruns; nothing is
       cached then. Commits the session after storing a new document.
     """
-    digest = await report_cache_key(session, tender=tender, kind=kind, key=key, context=context)
     cached: bytes | None = await session.scalar(
-        sa.select(col(ReportCache.content)).where(col(ReportCache.key) == digest)
+        sa.select(col(ReportCache.content)).where(col(ReportCache.key) == fingerprint)
     )
     if cached is not None:
         return cached
+    context = await build_context()
     seconds = settings.report_timeout_seconds
     future = REPORT_POOL.submit(settings, template, dict(context), title)
     try:
@@ -170,7 +199,7 @@ async def render_cached(
     await _store(
         session,
         {
-            "key": digest,
+            "key": fingerprint,
             "tender_id": tender.id,
             "kind": kind,
             "content": content,

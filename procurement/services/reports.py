@@ -40,7 +40,7 @@ from procurement.services.criteria import tree_of, valued_on
 from procurement.services.evaluation import Evaluation, current_evaluation
 from procurement.services.evaluation_state import require_evaluation_readable
 from procurement.services.measures import catalogue_on
-from procurement.services.report_rendering import render_cached
+from procurement.services.report_rendering import render_cached, report_fingerprint
 from procurement.services.scores import names_of
 from procurement.services.tenders import TenderService
 from reports.charts import BarRow, stacked_bar_chart, weighted_score_rows, weighted_scores_chart
@@ -458,14 +458,16 @@ def _moderation(
     for score in records.scores:
         by_item[(str(score.bid_id), score.criterion_key)].append(score)
     consensus = {(str(c.bid_id), c.criterion_key): c for c in records.consensus}
-    items = []
+    if not judged:
+        return []
+    bids = []
     for result in evaluation.result.bids:
+        items = []
         for criterion in judged:
             scores = by_item[(result.bid_id, criterion.key)]
             agreed = consensus.get((result.bid_id, criterion.key))
             items.append(
                 {
-                    "supplier": result.supplier_name,
                     "criterion": criterion.name,
                     "scores": [
                         {
@@ -487,7 +489,8 @@ def _moderation(
                     },
                 }
             )
-    return items
+        bids.append({"supplier": result.supplier_name, "criteria": items})
+    return bids
 
 
 def _declarations(records: _Records) -> list[dict[str, Any]]:
@@ -573,16 +576,15 @@ async def evaluation_report(
     No permission check: the caller has made it (the API's service, or the command line).
     """
     require_evaluation_readable(tender)
-    context = await evaluation_report_context(session, tender)
     title = f"Evaluation report: {tender.reference} {tender.title}"
     pdf = await render_cached(
         session,
         settings=settings,
         tender=tender,
         kind=KIND,
-        key=str(tender.id),
+        fingerprint=await report_fingerprint(session, tender=tender, kind=KIND, key=""),
         template=TEMPLATE,
-        context=context,
+        build_context=lambda: evaluation_report_context(session, tender),
         title=title,
     )
     await session.commit()  # keeps a freshly computed evaluation for every worker

@@ -24,13 +24,14 @@ from procurement.db import session_factory
 from procurement.domain.lifecycle import TenderStatus
 from procurement.domain.roles import Role
 from procurement.errors import ReportTimeoutError
-from procurement.models import Award, Bid, ReportCache, Tender
+from procurement.models import AuditChainHead, Award, Bid, ReportCache, Supplier, Tender
 from procurement.services.report_rendering import (
     REPORT_POOL,
     RenderDeadlineError,
     ReportPool,
     render_cached,
     render_within,
+    report_fingerprint,
 )
 from reports.pdf import render_pdf
 from tests.factories import make_bid, make_organisation, make_supplier, make_tender, make_user
@@ -83,17 +84,28 @@ async def tender(session: AsyncSession) -> Tender:
 
 
 async def render_specimen(
-    session: AsyncSession, settings: Settings, tender: Tender, context: dict[str, Any]
+    session: AsyncSession,
+    settings: Settings,
+    tender: Tender,
+    context: dict[str, Any],
+    builds: list[dict[str, Any]] | None = None,
 ) -> bytes:
-    """The specimen report for the tender, through the cache."""
+    """The specimen report for the tender, through the cache; `builds` collects every
+    context the cache asked for."""
+
+    async def build() -> dict[str, Any]:
+        if builds is not None:
+            builds.append(context)
+        return context
+
     return await render_cached(
         session,
         settings=settings,
         tender=tender,
         kind=KIND,
-        key=str(tender.id),
+        fingerprint=await report_fingerprint(session, tender=tender, kind=KIND, key=""),
         template=SPECIMEN,
-        context=context,
+        build_context=build,
         title="Specimen report",
     )
 
@@ -201,10 +213,40 @@ async def test_a_new_evaluation_version_renders_again(
     assert len(await cached_rows(session)) == 2
 
 
-async def test_changed_report_content_renders_again(
+async def test_a_repeat_download_builds_no_context(
+    session: AsyncSession, settings: Settings, tender: Tender, renders: list[str]
+) -> None:
+    builds: list[dict[str, Any]] = []
+    await render_specimen(session, settings, tender, specimen_context(), builds)
+    await render_specimen(session, settings, tender, specimen_context(), builds)
+    assert len(builds) == 1
+    assert renders == [SPECIMEN]
+
+
+async def test_an_audited_change_in_the_organisation_renders_again(
     session: AsyncSession, settings: Settings, tender: Tender, renders: list[str]
 ) -> None:
     await render_specimen(session, settings, tender, specimen_context(text="Before"))
+    # Every audited change (a score, a declaration, a moderation...) moves the chain head.
+    head = await session.get(AuditChainHead, tender.organisation_id)
+    assert head is not None
+    head.position += 1
+    await session.commit()
+    await render_specimen(session, settings, tender, specimen_context(text="After"))
+    assert len(renders) == 2
+
+
+async def test_a_renamed_bidder_renders_again(
+    session: AsyncSession, settings: Settings, tender: Tender, renders: list[str]
+) -> None:
+    await render_specimen(session, settings, tender, specimen_context(text="Before"))
+    bid = await session.scalar(sa.select(Bid).where(col(Bid.tender_id) == tender.id))
+    assert bid is not None
+    supplier = await session.get(Supplier, bid.supplier_id)
+    assert supplier is not None
+    supplier.name = "Renamed Ltd"
+    supplier.touch()
+    await session.commit()
     await render_specimen(session, settings, tender, specimen_context(text="After"))
     assert len(renders) == 2
 

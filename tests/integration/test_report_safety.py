@@ -17,7 +17,7 @@ from weasyprint import HTML
 from procurement.config import Settings
 from procurement.domain.lifecycle import TenderStatus
 from procurement.domain.roles import Role
-from procurement.services.report_rendering import REPORT_POOL, render_cached
+from procurement.services.report_rendering import REPORT_POOL, render_cached, report_fingerprint
 from reports.fetcher import DATA_URL_LIMIT
 from reports.pdf import render_pdf, report_templates
 from tests.factories import make_organisation, make_tender, make_user
@@ -97,14 +97,21 @@ async def test_typed_markup_fetches_nothing_when_rendered_by_a_worker(
     officer = await make_user(session, council, Role.PROCUREMENT)
     tender = await make_tender(session, council, officer, status=TenderStatus.CLOSED)
     try:
+        context = specimen_context(rows=1, text=hostile_text(trap))
+
+        async def build() -> dict[str, Any]:
+            return context
+
         pdf = await render_cached(
             session,
             settings=settings,
             tender=tender,
             kind="specimen",
-            key="hostile",
+            fingerprint=await report_fingerprint(
+                session, tender=tender, kind="specimen", key="hostile"
+            ),
             template=SPECIMEN,
-            context=specimen_context(rows=1, text=hostile_text(trap)),
+            build_context=build,
             title="Evaluation report",
         )
     finally:
