@@ -17,7 +17,6 @@ import uuid
 import zipfile
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import date
 from typing import Any
 
 import sqlalchemy as sa
@@ -25,6 +24,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
 from procurement.config import Settings
+from procurement.domain.dates import london_day
 from procurement.domain.lifecycle import TenderStatus
 from procurement.domain.roles import Permission, Role
 from procurement.errors import ConflictError, NotFoundError
@@ -71,11 +71,6 @@ def download_headers(file_name: str) -> dict[str, str]:
     """The headers that offer a file to save under its name."""
     # safe_name keeps names to ASCII letters, digits, dots and hyphens: no quoting needed.
     return {"Content-Disposition": f'attachment; filename="{file_name}"'}
-
-
-def long_date(day: date) -> str:
-    """A date as GOV.UK writes it: 1 June 2026."""
-    return f"{day.day} {day:%B %Y}"
 
 
 def _compares_bids(tree: CriteriaTree, key: str) -> bool:
@@ -231,8 +226,8 @@ class SummaryBatch:
             "successful": successful,
             "reasons": [flag.message for kind in _REASONS for flag in own.flags_of(kind)],
             "winner": None if winner is None or successful else disclosure.scores(winner),
-            "decision_date": long_date(award.decision_date) if award else None,
-            "standstill_ends": long_date(award.standstill_ends) if award else None,
+            "decision_date": london_day(award.decision_date) if award else None,
+            "standstill_ends": london_day(award.standstill_ends) if award else None,
             "rationale": award.rationale if award else None,
         }
 

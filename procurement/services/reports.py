@@ -8,16 +8,16 @@ import uuid
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
-from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
 from procurement.config import Settings
+from procurement.domain.dates import LONDON, london_day
 from procurement.domain.evaluation import ConflictDecision, Declaration
 from procurement.domain.postcodes import is_in_local_area
 from procurement.domain.roles import Permission
@@ -50,7 +50,6 @@ from scoring.criteria import CriteriaTree, GroupKind, Method
 from scoring.presentation import money, number, percent
 from scoring.results import BidResult, FlagKind, SensitivityResult
 
-LONDON = ZoneInfo("Europe/London")
 TEMPLATE = "evaluation_report.html"
 KIND = "evaluation_report"
 # Groups whose stated answers the report sets out bid by bid.
@@ -75,12 +74,6 @@ DECISIONS = {
 SIGNATORIES = ("Evaluation lead", "Authorising officer", "Legal or procurement adviser")
 INTERVAL_SERIES = ("Below the range", "Winner stays first", "Above the range")
 HUNDRED = Decimal(100)
-
-
-def london_day(value: date | datetime) -> str:
-    """A date as GOV.UK writes it: 1 June 2026."""
-    day = value.astimezone(LONDON).date() if isinstance(value, datetime) else value
-    return f"{day.day} {day:%B %Y}"
 
 
 def london_moment(value: datetime) -> str:
