@@ -11,6 +11,7 @@ from markupsafe import Markup
 from weasyprint import HTML
 from weasyprint.text.fonts import FontConfiguration
 
+from reports import page_references
 from reports.fetcher import TemplateAssetFetcher
 
 REPORT_TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "templates" / "reports"
@@ -57,6 +58,7 @@ report_templates = Environment(
     lstrip_blocks=True,
     finalize=breakable,
 )
+page_references.install()
 # One per process: it loads the shipped @font-face files once, then every render reuses them.
 _fonts = FontConfiguration()
 

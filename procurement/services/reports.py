@@ -207,7 +207,7 @@ def _criteria_tree(tree: CriteriaTree) -> list[dict[str, Any]]:
 
 
 def _ranking(evaluation: Evaluation) -> dict[str, Any]:
-    series, rows = weighted_score_rows(evaluation.result)
+    series, _ = weighted_score_rows(evaluation.result)
     return {
         "series": series,
         "rows": [
@@ -222,14 +222,6 @@ def _ranking(evaluation: Evaluation) -> dict[str, Any]:
             for bid in evaluation.result.bids
         ],
         "chart": weighted_scores_chart(evaluation.result, "report-weighted-scores"),
-        "chart_rows": [
-            {
-                "label": row.label,
-                "values": [number(v) for v in row.values],
-                "total": number(row.total),
-            }
-            for row in rows
-        ],
         "winner": evaluation.result.winner.supplier_name if evaluation.result.winner else None,
     }
 
@@ -273,7 +265,6 @@ def _answers(tree: CriteriaTree, bid: Bid, is_local: bool) -> list[dict[str, str
                 {
                     "group": ANSWERED_KINDS[group.kind],
                     "criterion": criterion.name,
-                    "question": criterion.question,
                     "answer": answer,
                 }
             )
@@ -307,9 +298,7 @@ def _bid_section(
         ],
         "groups": [group.explanation for group in result.groups],
         "total_explanation": result.total_explanation,
-        "flags": [
-            {"name": FLAG_NAMES[flag.kind], "message": flag.message} for flag in result.flags
-        ],
+        "flags": [FLAG_NAMES[flag.kind] for flag in result.flags],
         "commitments": _commitments(bid, records.catalogue),
         "answers": _answers(tree, bid, is_local),
     }
@@ -371,7 +360,8 @@ def _moderated_spreads(
                 ),
                 "handling": (
                     f"Moderated to {number(consensus.value)} by {moderator} on "
-                    f"{london_day(consensus.updated_at)}: {consensus.note}"
+                    f"{london_day(consensus.updated_at)}, with the reasons in the moderation "
+                    "record."
                 ),
             }
         )
@@ -467,7 +457,6 @@ def _moderation(
                             "evaluator": records.names.get(s.evaluator_id, "Unknown"),
                             "value": number(s.value),
                             "rationale": s.rationale,
-                            "submitted": london_moment(s.submitted_at) if s.submitted_at else "",
                             "counted": s.evaluator_id in counted,
                         }
                         for s in scores
