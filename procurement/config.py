@@ -50,6 +50,8 @@ class Settings(BaseSettings):
     token_lifetime_days: int = Field(default=30, ge=1)
     report_workers: int = Field(default=2, ge=1)
     report_timeout_seconds: float = Field(default=60, gt=0)
+    # Render an awarded tender's report and summaries into the cache just after the award.
+    report_warm_on_award: bool = True
 
     @field_validator("database_url")
     @classmethod

@@ -1,14 +1,17 @@
 """The award decision on a tender."""
 
 import uuid
+from typing import Any
 
-from litestar import Controller, get, post
+from litestar import Controller, Request, Response, get, post
 from litestar.di import NamedDependency
 from litestar.params import FromPath, JSONBody
 
 from procurement.api.errors import ERROR_RESPONSES
+from procurement.config import Settings
 from procurement.schemas.award import AwardCreate, AwardRead
 from procurement.services.awards import AwardService
+from procurement.services.report_warming import warm_after_award
 
 
 class AwardController(Controller):
@@ -27,10 +30,16 @@ class AwardController(Controller):
     @post(operation_id="awardTender", responses=ERROR_RESPONSES)
     async def award_tender(
         self,
+        request: Request[Any, Any, Any],
         awards: NamedDependency[AwardService],
+        settings: NamedDependency[Settings],
         tender_id: FromPath[uuid.UUID],
         data: JSONBody[AwardCreate],
-    ) -> AwardRead:
+    ) -> Response[AwardRead]:
         """Award the tender to a ranked bid. 409 evaluation_incomplete names what is
-        outstanding; 422 justification_required says why a justification is needed."""
-        return await awards.create(tender_id, data)
+        outstanding; 422 justification_required says why a justification is needed. The
+        final report and summaries are then rendered in the background, ready to download."""
+        award = await awards.create(tender_id, data)
+        sessions = request.app.state.sessionmaker
+        background = warm_after_award(sessions, settings, tender_id)
+        return Response(award, status_code=201, background=background)

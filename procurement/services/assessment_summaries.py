@@ -24,7 +24,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
 from procurement.config import Settings
-from procurement.domain.dates import london_day
+from procurement.domain.dates import LONDON, london_day
 from procurement.domain.lifecycle import TenderStatus
 from procurement.domain.roles import Permission, Role
 from procurement.errors import ConflictError, NotFoundError
@@ -341,11 +341,18 @@ class AssessmentSummaryService:
         """Every submitted bid's summary in one zip, one PDF per supplier."""
         batch = await self.batch(tender_id)
         archive = io.BytesIO()
+        # Every entry carries the time the tender last changed (the award, once made), not
+        # the time of the download, so the same summaries always make the same zip.
+        changed = (batch.award.updated_at if batch.award else batch.tender.updated_at).astimezone(
+            LONDON
+        )
         # Each PDF goes into the archive as soon as it is rendered, so only one is held.
         with zipfile.ZipFile(archive, "w", zipfile.ZIP_DEFLATED) as bundle:
             for bid_id in batch.bid_ids:
                 name, pdf = await batch.render(bid_id, settings)
-                bundle.writestr(name, pdf)
+                entry = zipfile.ZipInfo(name, date_time=changed.timetuple()[:6])
+                entry.external_attr = 0o644 << 16  # rw-r--r-- when unzipped
+                bundle.writestr(entry, pdf, compress_type=zipfile.ZIP_DEFLATED)
         await self.session.commit()
         reference = safe_name(batch.tender.reference, "tender")
         return f"assessment-summaries-{reference}.zip", archive.getvalue()

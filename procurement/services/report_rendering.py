@@ -20,7 +20,7 @@ from sqlmodel import col
 from procurement.config import Settings
 from procurement.errors import ReportTimeoutError
 from procurement.models import (
-    AuditChainHead,
+    AuditEvent,
     Award,
     Bid,
     EvaluatorAssignment,
@@ -95,10 +95,11 @@ async def report_fingerprint(session: AsyncSession, *, tender: Tender, kind: str
     """The cache key of a report: the sha256 of everything that can change what it shows,
     read in one cheap query so that a repeat download builds no context.
 
-    The organisation's audit chain head moves with every audited change (bids, criteria,
-    declarations, scores, moderation, exclusions, awards); names are not audited, so the
-    latest edit of the organisation, of the bidding suppliers and of the assigned evaluators
-    count too.
+    The tender's latest audit event moves with every audited change to it (bids, criteria,
+    declarations, scores, moderation, exclusions, the award), and with nothing done to other
+    tenders, so a report stays cached while the rest of the council works; names are not
+    audited, so the latest edit of the organisation, of the bidding suppliers and of the
+    assigned evaluators count too.
     """
     organisation_id = tender.organisation_id
     row = (
@@ -112,10 +113,9 @@ async def report_fingerprint(session: AsyncSession, *, tender: Tender, kind: str
                 _latest(col(Award.version), col(Award.tender_id) == tender.id).label(
                     "award_version"
                 ),
-                _latest(
-                    col(AuditChainHead.position),
-                    col(AuditChainHead.organisation_id) == organisation_id,
-                ).label("audit_position"),
+                _latest(col(AuditEvent.id), col(AuditEvent.tender_id) == tender.id).label(
+                    "audit_position"
+                ),
                 _latest(
                     col(Organisation.updated_at), col(Organisation.id) == organisation_id
                 ).label("organisation_updated"),

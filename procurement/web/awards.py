@@ -11,11 +11,13 @@ from litestar.di import NamedDependency
 from litestar.params import FromPath
 from litestar.response import Redirect, Template
 
+from procurement.config import Settings
 from procurement.domain.roles import Permission
 from procurement.errors import NotFoundError
 from procurement.models.base import utc_now
 from procurement.schemas.award import AwardCreate
 from procurement.services.awards import AwardOptions, AwardService, london_date
+from procurement.services.report_warming import warm_after_award
 from procurement.services.tenders import TenderService
 from procurement.web.access import requires
 from procurement.web.forms import (
@@ -102,6 +104,7 @@ class AwardPages(Controller):
         request: Req,
         tender_id: FromPath[uuid.UUID],
         awards: NamedDependency[AwardService],
+        settings: NamedDependency[Settings],
     ) -> Template | Redirect:
         """Award the tender, or show the form again with what is wrong."""
         values = await read_form(request)
@@ -118,4 +121,6 @@ class AwardPages(Controller):
             options = await awards.options(tender_id)
             return self._form(request, options, Form(values, outcome.errors), outcome.status_code)
         flash(request, "Tender awarded", f"Awarded to {outcome.result.supplier_name}.")
-        return see_other(f"/tenders/{tender_id}/award")
+        sessions = request.app.state.sessionmaker
+        background = warm_after_award(sessions, settings, tender_id)
+        return see_other(f"/tenders/{tender_id}/award", background)

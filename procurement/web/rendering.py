@@ -5,6 +5,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 from litestar import Request
+from litestar.background_tasks import BackgroundTask
 from litestar.response import Redirect, Template
 
 from procurement.domain.roles import Permission
@@ -94,9 +95,10 @@ def render(
     return Template(template_name=template, context={**shared, **context}, status_code=status_code)
 
 
-def see_other(path: str) -> Redirect:
-    """Redirect after a successful form post, so a refresh does not post it again."""
-    return Redirect(path=path, status_code=303)
+def see_other(path: str, background: BackgroundTask | None = None) -> Redirect:
+    """Redirect after a successful form post, so a refresh does not post it again; any
+    `background` task runs once the redirect is sent."""
+    return Redirect(path=path, status_code=303, background=background)
 
 
 @dataclass(frozen=True)

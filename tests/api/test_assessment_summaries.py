@@ -12,10 +12,13 @@ from typing import Any
 
 import httpx
 import pytest
+import sqlalchemy as sa
+from sqlmodel import col
 
 from procurement.domain.lifecycle import TenderStatus
-from procurement.models import Bid, ModeratedScore, Score, Supplier, Tender
+from procurement.models import Bid, ModeratedScore, ReportCache, Score, Supplier, Tender
 from procurement.models.base import utc_now
+from procurement.services.report_rendering import ReportPool
 from tests.api.conftest import World, error_of
 from tests.api.evaluated import award_of, closed_tender, evaluator, exclusion_of, supplier
 from tests.factories import criterion, group, tree
@@ -350,3 +353,27 @@ async def test_the_zip_holds_one_summary_per_bid(world: World, awarded: Awarded)
         )
         for name in names:
             assert bundle.read(name).startswith(b"%PDF-")
+    # A second download is the same file, byte for byte: entries carry the award's time.
+    again = await world.get(awarded.zip_path, "procurement")
+    assert again.content == response.content
+
+
+async def test_the_award_renders_the_report_and_every_summary_ahead_of_download(
+    world: World, awarded: Awarded, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    async with world.sessions() as session:
+        kinds = (
+            await session.scalars(
+                sa.select(col(ReportCache.kind)).where(
+                    col(ReportCache.tender_id) == awarded.tender.id
+                )
+            )
+        ).all()
+    assert sorted(kinds) == ["assessment_summary"] * 3 + ["evaluation_report"]
+    renders: list[str] = []
+    monkeypatch.setattr(ReportPool, "submit", lambda *args: renders.append(args[2]))
+    for bidder in (awarded.winner, awarded.loser, awarded.other_loser):
+        pdf_text(await world.get(awarded.path(bidder), "procurement"))
+    report = await world.get(f"/tenders/{awarded.tender.id}/report.pdf", "procurement")
+    assert report.is_success
+    assert renders == []  # every download came from the cache

@@ -24,7 +24,8 @@ from procurement.db import session_factory
 from procurement.domain.lifecycle import TenderStatus
 from procurement.domain.roles import Role
 from procurement.errors import ReportTimeoutError
-from procurement.models import AuditChainHead, Award, Bid, ReportCache, Supplier, Tender
+from procurement.models import Award, Bid, Organisation, ReportCache, Supplier, Tender
+from procurement.services import audit
 from procurement.services.report_rendering import (
     REPORT_POOL,
     RenderDeadlineError,
@@ -33,6 +34,7 @@ from procurement.services.report_rendering import (
     render_within,
     report_fingerprint,
 )
+from procurement.services.report_warming import warm_award_reports
 from reports.pdf import render_pdf
 from tests.factories import make_bid, make_organisation, make_supplier, make_tender, make_user
 from tests.integration.report_support import (
@@ -223,17 +225,42 @@ async def test_a_repeat_download_builds_no_context(
     assert renders == [SPECIMEN]
 
 
-async def test_an_audited_change_in_the_organisation_renders_again(
+async def _audit(session: AsyncSession, tender: Tender, summary: str) -> None:
+    """An audited change recorded against `tender`, as the services record one."""
+    await audit.record(
+        session,
+        None,
+        organisation_id=tender.organisation_id,
+        entity_type="tender",
+        entity_id=tender.id,
+        action="note",
+        summary=summary,
+        tender_id=tender.id,
+    )
+    await session.commit()
+
+
+async def test_an_audited_change_to_the_tender_renders_again(
     session: AsyncSession, settings: Settings, tender: Tender, renders: list[str]
 ) -> None:
     await render_specimen(session, settings, tender, specimen_context(text="Before"))
-    # Every audited change (a score, a declaration, a moderation...) moves the chain head.
-    head = await session.get(AuditChainHead, tender.organisation_id)
-    assert head is not None
-    head.position += 1
-    await session.commit()
+    # Every audited change (a score, a declaration, a moderation...) is an audit event.
+    await _audit(session, tender, "Saved draft scores")
     await render_specimen(session, settings, tender, specimen_context(text="After"))
     assert len(renders) == 2
+
+
+async def test_work_on_another_tender_keeps_the_report_cached(
+    session: AsyncSession, settings: Settings, tender: Tender, renders: list[str]
+) -> None:
+    await render_specimen(session, settings, tender, specimen_context())
+    council = await session.get(Organisation, tender.organisation_id)
+    assert council is not None
+    officer = await make_user(session, council, Role.PROCUREMENT)
+    other = await make_tender(session, council, officer, reference="OTHER/1")
+    await _audit(session, other, "Published tender OTHER/1")
+    await render_specimen(session, settings, tender, specimen_context())
+    assert renders == [SPECIMEN]
 
 
 async def test_a_renamed_bidder_renders_again(
@@ -333,3 +360,17 @@ async def test_the_service_answers_while_a_report_renders(
     assert took > 2
     assert statistics.median(answers) < 0.05
     assert max(answers) < min(0.5, took / 4), [round(a, 3) for a in answers]
+
+
+async def test_a_warm_up_that_fails_is_logged_and_leaves_nothing_cached(
+    engine: AsyncEngine,
+    session: AsyncSession,
+    settings: Settings,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    council = await make_organisation(session)
+    officer = await make_user(session, council, Role.PROCUREMENT)
+    sealed = await make_tender(session, council, officer, status=TenderStatus.OPEN)
+    await warm_award_reports(session_factory(engine), settings, sealed.id)
+    assert f"Could not pre-render the reports of tender {sealed.id}" in caplog.text
+    assert await cached_rows(session) == []
