@@ -1,10 +1,19 @@
-"""Reading rendered PDFs with poppler's tools, and a specimen report context."""
+"""Reading rendered PDFs with poppler's tools, a specimen report context, and an award
+made through the service for reports to describe."""
 
 import re
 import subprocess
 import zlib
 from pathlib import Path
 from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from procurement.models import Bid, User
+from procurement.models.base import utc_now
+from procurement.schemas.award import AwardCreate, AwardRead
+from procurement.services.auth import principal_for
+from procurement.services.awards import AwardService, london_date
 
 SPECIMEN = "specimen.html"
 
@@ -45,3 +54,16 @@ def catalog_language(pdf: bytes) -> str | None:
         if found := re.search(rb"/Type /Catalog.*?/Lang \((.*?)\)", objects, re.DOTALL):
             return found[1].decode()
     return None
+
+
+def text_of(pdf: bytes, tmp_path: Path) -> str:
+    """The PDF's text in content order, with every run of whitespace made one space."""
+    return re.sub(r"\s+", " ", poppler("pdftotext", pdf, tmp_path, "-raw"))
+
+
+async def award_to(session: AsyncSession, officer: User, bid: Bid, rationale: str) -> AwardRead:
+    """The officer awards the bid's tender to it today, through the award service."""
+    decision = AwardCreate(bid_id=bid.id, decision_date=london_date(utc_now()), rationale=rationale)
+    awarded = await AwardService(session, principal_for(officer)).create(bid.tender_id, decision)
+    await session.commit()  # reading the award back opened a transaction
+    return awarded
