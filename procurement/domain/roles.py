@@ -31,6 +31,9 @@ class Permission(StrEnum):
     EVALUATE_BIDS = "evaluate_bids"
     READ_EVALUATION = "read_evaluation"
     READ_AUDIT = "read_audit_trail"
+    READ_CAPITAL = "read_capital_programme"
+    MANAGE_CAPITAL = "manage_capital_programme"  # schemes, spend imports, variance notes
+    PUBLISH_SUMMARIES = "publish_capital_summaries"
 
 
 _STAFF_READ = {
@@ -50,6 +53,7 @@ GRANTS: dict[Role, frozenset[Permission]] = {
             Permission.MANAGE_TEMPLATES,
             Permission.READ_EVALUATION,
             Permission.READ_AUDIT,
+            Permission.READ_CAPITAL,
         }
         | _STAFF_READ
     ),
@@ -61,11 +65,15 @@ GRANTS: dict[Role, frozenset[Permission]] = {
             Permission.MANAGE_TEMPLATES,
             Permission.READ_EVALUATION,
             Permission.READ_AUDIT,
+            Permission.READ_CAPITAL,
         }
         | _STAFF_READ
     ),
     Role.EVALUATOR: frozenset({Permission.EVALUATE_BIDS} | _STAFF_READ),
-    Role.FINANCE: frozenset(_STAFF_READ),
+    Role.FINANCE: frozenset(
+        {Permission.READ_CAPITAL, Permission.MANAGE_CAPITAL, Permission.PUBLISH_SUMMARIES}
+        | _STAFF_READ
+    ),
     Role.SUPPLIER: frozenset({Permission.READ_TENDERS, Permission.SUBMIT_OWN_BID}),
 }
 

@@ -3,12 +3,20 @@
 from procurement.models.audit import AuditChainHead, AuditEvent
 from procurement.models.award import Award
 from procurement.models.bid import Bid
+from procurement.models.capital_project import (
+    CapitalProject,
+    ProjectBudgetProfile,
+    ProjectFunding,
+    ProjectTender,
+)
 from procurement.models.evaluation_result import EvaluationResultCache
 from procurement.models.evaluator import EvaluatorAssignment
 from procurement.models.measure import Measure, MeasureValue
 from procurement.models.organisation import Organisation
+from procurement.models.publication import Publication, PublicationFile
 from procurement.models.report_cache import ReportCache
 from procurement.models.score import ModeratedScore, Score
+from procurement.models.spend import ImportStatus, SpendImport, SpendTransaction
 from procurement.models.supplier import Supplier
 from procurement.models.tender import Tender
 from procurement.models.user import ApiToken, LoginAttempt, User
@@ -20,15 +28,24 @@ __all__ = [
     "AuditEvent",
     "Award",
     "Bid",
+    "CapitalProject",
     "EvaluationResultCache",
     "EvaluatorAssignment",
+    "ImportStatus",
     "LoginAttempt",
     "Measure",
     "MeasureValue",
     "ModeratedScore",
     "Organisation",
+    "ProjectBudgetProfile",
+    "ProjectFunding",
+    "ProjectTender",
+    "Publication",
+    "PublicationFile",
     "ReportCache",
     "Score",
+    "SpendImport",
+    "SpendTransaction",
     "Supplier",
     "Tender",
     "User",

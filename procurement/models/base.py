@@ -29,6 +29,17 @@ def money_column(*, nullable: bool = False) -> Any:
     return Field(sa_type=ScaledDecimal(MONEY_PLACES), nullable=nullable)
 
 
+def enum_type(enum: type[StrEnum]) -> sa.Enum:
+    """A string type holding one of an enum's values, portable across databases."""
+    return sa.Enum(
+        enum,
+        native_enum=False,
+        length=32,
+        values_callable=lambda members: [m.value for m in members],
+        validate_strings=True,
+    )
+
+
 def enum_column(
     enum: type[StrEnum],
     *,
@@ -41,13 +52,7 @@ def enum_column(
     With a default, rows made before the column existed get it too; a nullable column
     defaults to None.
     """
-    column_type = sa.Enum(
-        enum,
-        native_enum=False,
-        length=32,
-        values_callable=lambda members: [m.value for m in members],
-        validate_strings=True,
-    )
+    column_type = enum_type(enum)
     if default is None and not nullable:
         return Field(sa_type=column_type, nullable=False, index=index)
     server_default = {} if default is None else {"server_default": default.value}

@@ -22,6 +22,7 @@ EXPECTED: dict[Role, set[Permission]] = {
         P.MANAGE_TEMPLATES,
         P.READ_EVALUATION,
         P.READ_AUDIT,
+        P.READ_CAPITAL,
         *STAFF_READS,
     },
     Role.PROCUREMENT: {
@@ -31,10 +32,11 @@ EXPECTED: dict[Role, set[Permission]] = {
         P.MANAGE_TEMPLATES,
         P.READ_EVALUATION,
         P.READ_AUDIT,
+        P.READ_CAPITAL,
         *STAFF_READS,
     },
     Role.EVALUATOR: {P.EVALUATE_BIDS, *STAFF_READS},
-    Role.FINANCE: STAFF_READS,
+    Role.FINANCE: {P.READ_CAPITAL, P.MANAGE_CAPITAL, P.PUBLISH_SUMMARIES, *STAFF_READS},
     Role.SUPPLIER: {P.READ_TENDERS, P.SUBMIT_OWN_BID},
 }
 PAIRS = list(itertools.product(Role, Permission))
