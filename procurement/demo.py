@@ -1,6 +1,7 @@
 """Demo data: a fictional council, its suppliers, staff logins, a measure catalogue, two
-weighting templates, one open tender with answered bids, and one closed tender whose two
-evaluators are assigned and ready to declare and score.
+weighting templates, one open tender with answered bids, one closed tender whose two
+evaluators are assigned and ready to declare and score, and the capital programme
+(procurement/demo_capital.py).
 
 Demo passwords exist only here, for trying the service locally; never seed a real deployment.
 """
@@ -15,6 +16,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from procurement.demo_capital import seed_capital_programme
 from procurement.domain.lifecycle import TenderStatus
 from procurement.domain.roles import Role
 from procurement.models import (
@@ -669,6 +671,16 @@ async def seed_demo(session: AsyncSession) -> list[DemoLogin] | None:
             )
         )
     await session.flush()
+    await seed_capital_programme(
+        session,
+        officer=officer,
+        finance=next(user for user in staff if user.role is Role.FINANCE),
+        evaluator=evaluators[0],
+        works=works,
+        suppliers=suppliers,
+        answers=_answers,
+        today=now.date(),
+    )
     acting = principal_for(officer)
     for tender in (open_tender, closed_tender):
         await record(

@@ -1,5 +1,6 @@
 """The demo seed: one council, logins that work, a catalogue, templates, an open tender with
-answered bids to look at, and a closed one ready for its two evaluators."""
+answered bids to look at, a closed one ready for its two evaluators, two awarded tenders and a
+capital programme with spend."""
 
 import pytest
 import sqlalchemy as sa
@@ -10,13 +11,26 @@ from procurement.demo import DemoLogin, seed_demo
 from procurement.domain.evaluation import Declaration
 from procurement.domain.lifecycle import TenderStatus
 from procurement.domain.roles import Role
-from procurement.models import Bid, EvaluatorAssignment, Organisation, Tender, User
+from procurement.models import (
+    Award,
+    Bid,
+    CapitalProject,
+    EvaluatorAssignment,
+    Organisation,
+    ProjectBudgetProfile,
+    ProjectFunding,
+    ProjectTender,
+    SpendTransaction,
+    Tender,
+    User,
+)
 from procurement.principal import Principal
 from procurement.schemas.bid import BidAnswers
 from procurement.schemas.measure import MeasureTheme
 from procurement.services.auth import AuthService, principal_for
 from procurement.services.bids import BidService
 from procurement.services.criteria import CriteriaService, check_answers
+from procurement.services.evaluation import current_result
 from procurement.services.measures import MeasureService
 from procurement.services.suppliers import SupplierService
 from procurement.services.tenders import TenderFilter, TenderService
@@ -140,3 +154,47 @@ async def test_the_closed_demo_tender_has_two_evaluators_waiting_to_declare(
     bids = await BidService(session, officer).list(tender.id, 10, 0)
     assert bids.total == 3
     assert not any(item.sealed for item in bids.items)
+
+
+async def test_the_demo_awards_go_to_the_bids_the_evaluation_ranks_first(
+    session: AsyncSession,
+) -> None:
+    await _seed(session)
+    awarded = (
+        await session.scalars(sa.select(Tender).where(col(Tender.status) == TenderStatus.AWARDED))
+    ).all()
+    assert sorted(t.reference for t in awarded) == ["WVBC/2025/044", "WVBC/2025/061"]
+    for tender in awarded:
+        award = await session.scalar(sa.select(Award).where(col(Award.tender_id) == tender.id))
+        assert award is not None
+        result = await current_result(session, tender)
+        assert result.winner is not None
+        assert (result.winner.bid_id, award.winner_rank) == (str(award.bid_id), 1)
+
+
+async def test_the_demo_capital_programme_has_funded_profiled_schemes_with_spend(
+    session: AsyncSession,
+) -> None:
+    await _seed(session)
+    projects = (await session.scalars(sa.select(CapitalProject))).all()
+    assert len(projects) == 8
+    for project in projects:
+        funding = await session.scalars(
+            sa.select(col(ProjectFunding.amount)).where(
+                col(ProjectFunding.project_id) == project.id
+            )
+        )
+        profile = await session.scalars(
+            sa.select(col(ProjectBudgetProfile.amount)).where(
+                col(ProjectBudgetProfile.project_id) == project.id
+            )
+        )
+        # The rules a finance officer's edits are held to: both add up to the budget.
+        assert sum(funding.all()) == sum(profile.all()) == project.approved_budget
+    spent = await session.scalar(sa.select(sa.func.count()).select_from(SpendTransaction))
+    assert spent is not None and spent > 50
+    linked = (await session.scalars(sa.select(col(ProjectTender.tender_id)))).all()
+    awarded = await session.scalars(
+        sa.select(col(Tender.id)).where(col(Tender.status) == TenderStatus.AWARDED)
+    )
+    assert sorted(linked) == sorted(awarded.all())
