@@ -23,6 +23,7 @@ from procurement.api.audit import AuditController
 from procurement.api.auth import AuthController
 from procurement.api.awards import AwardController
 from procurement.api.bids import BidController
+from procurement.api.capital_projects import CapitalProgrammeController, CapitalProjectController
 from procurement.api.criteria import CriteriaController
 from procurement.api.declarations import DeclarationController
 from procurement.api.dependencies import SERVICE_DEPENDENCIES
@@ -34,8 +35,10 @@ from procurement.api.health import health
 from procurement.api.measures import MeasureController
 from procurement.api.moderation import ModerationController
 from procurement.api.organisations import OrganisationController
+from procurement.api.publications import PublicationController
 from procurement.api.reports import EvaluationReportController
 from procurement.api.scores import ScoreController
+from procurement.api.spend import SpendController
 from procurement.api.suppliers import SupplierController
 from procurement.api.tenders import TenderController
 from procurement.api.users import UserController
@@ -66,6 +69,10 @@ API_CONTROLLERS = [
     MeasureController,
     WeightingTemplateController,
     AuditController,
+    SpendController,
+    PublicationController,
+    CapitalProjectController,
+    CapitalProgrammeController,
 ]
 
 

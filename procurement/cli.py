@@ -4,6 +4,7 @@ import asyncio
 import sys
 import uuid
 from collections.abc import Awaitable, Callable
+from contextlib import ExitStack
 from datetime import timedelta
 from pathlib import Path
 from typing import TypeVar
@@ -21,12 +22,14 @@ from procurement.errors import DomainError
 from procurement.migrate import upgrade_database
 from procurement.models import Organisation, Tender, User
 from procurement.schemas.organisation import OrganisationBase
+from procurement.schemas.spend import SpendImportRead
 from procurement.schemas.user import UserCreate
 from procurement.services.assessment_summaries import summary_batch
 from procurement.services.audit import VerifyReport, verify_chains
 from procurement.services.auth import AuthService
 from procurement.services.organisations import create_organisation
 from procurement.services.reports import evaluation_report
+from procurement.services.spend_import import SpendRowsError, check_size, import_spend
 from procurement.services.users import create_user, set_password
 
 T = TypeVar("T")
@@ -359,3 +362,86 @@ def summaries(reference: str, output: Path, organisation_id: str | None) -> None
     click.echo(f"{len(names)} assessment summaries for {reference} written to {output.resolve()}:")
     for name in names:
         click.echo(f"  {name}")
+
+
+@main.group()
+def spend() -> None:
+    """Spend actuals against capital schemes."""
+
+
+class _ImportBars:
+    """Progress bars on the terminal for the two steps of an import: checking, then saving."""
+
+    def __init__(self) -> None:
+        self._bars = ExitStack()
+        self._label = ""
+        self._move: Callable[[int], None] = lambda _: None
+        self._position = 0
+
+    async def checked(self, done: int, total: int) -> None:
+        """Move the checking bar on."""
+        self._advance("Checking rows", done, total)
+
+    async def stored(self, done: int, total: int) -> None:
+        """Move the saving bar on."""
+        self._advance("Saving new payments", done, total)
+
+    def _advance(self, label: str, done: int, total: int) -> None:
+        if label != self._label:
+            self.close()
+            bar = click.progressbar(length=total, label=label, show_pos=True)
+            self._label, self._move, self._position = label, self._bars.enter_context(bar).update, 0
+        self._move(done - self._position)
+        self._position = done
+
+    def close(self) -> None:
+        """Finish the bar on show, so that what follows starts on a line of its own."""
+        self._bars.close()
+
+
+@spend.command("import")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option(
+    "--organisation-id",
+    "--organisation",
+    "organisation_id",
+    default=None,
+    help="Needed only when there are several.",
+)
+def spend_import(file: Path, organisation_id: str | None) -> None:
+    """Import a "spend over £500" CSV file: every row, or none if any row has a problem.
+
+    The file is UTF-8 with a header row naming Date, Service area, Beneficiary, Purpose,
+    Amount, Transaction number and Project code. Payments already stored unchanged are left
+    alone, so importing a file again changes nothing.
+    """
+    try:
+        check_size(file.stat().st_size)
+    except DomainError as error:
+        raise click.ClickException(error.detail) from error
+    content = file.read_bytes()
+
+    async def work(session: AsyncSession) -> SpendImportRead | SpendRowsError:
+        organisation = await _one_organisation(session, organisation_id)
+        bars = _ImportBars()
+        try:
+            return await import_spend(session, organisation, None, file.name, content, bars)
+        except SpendRowsError as refused:
+            return refused
+        finally:
+            bars.close()
+
+    outcome = _run(work)
+    if isinstance(outcome, SpendRowsError):
+        click.echo(f"{outcome.detail}.", err=True)
+        for problem in outcome.problems:
+            click.echo(f"  Row {problem.row}, {problem.field}: {problem.message}", err=True)
+        unlisted = outcome.problem_count - len(outcome.problems)
+        if unlisted:
+            click.echo(f"  ... and {_counted(unlisted, 'more problem')}", err=True)
+        sys.exit(1)
+    added, unchanged = outcome.rows_added, outcome.rows_unchanged
+    click.echo(
+        f"Imported {outcome.file_name}: {added:,} new payment{'' if added == 1 else 's'} added, "
+        f"{unchanged:,} already stored and unchanged (import {outcome.id})."
+    )

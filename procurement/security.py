@@ -23,7 +23,7 @@ API_PREFIX = "/api/"
 PUBLIC_PATHS = [
     "^/health$",
     "^/schema",
-    "^/public",
+    "^/public(/|$)",  # not /publications...: only the public pages are open
     "^/assets",
     "^/login$",
     "^/api/v1/auth/token$",  # signing in is how a caller gets a token

@@ -1,14 +1,17 @@
 """Jinja HTML to tagged, accessible PDF. Runs inside a worker process; knows no database."""
 
 import hashlib
+import io
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup
-from weasyprint import HTML
+from weasyprint import HTML, Attachment
 from weasyprint.text.fonts import FontConfiguration
 
 from reports import page_references
@@ -16,6 +19,8 @@ from reports.fetcher import TemplateAssetFetcher
 
 REPORT_TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "templates" / "reports"
 PDF_VARIANT = "pdf/ua-1"
+# Archive copies: PDF/A-3b may carry the data the document was made from as attached files.
+ARCHIVE_PDF_VARIANT = "pdf/a-3b"
 
 
 def _template_version(root: Path) -> str:
@@ -68,12 +73,59 @@ def render_html(template: str, context: Mapping[str, Any], *, title: str) -> str
     return report_templates.get_template(template).render({**context, "title": title})
 
 
-def render_pdf(template: str, context: Mapping[str, Any], *, title: str) -> bytes:
-    """Render `template` (a name under templates/reports/) to a PDF/UA-1 document."""
-    document = HTML(
+def _document(template: str, context: Mapping[str, Any], title: str) -> HTML:
+    return HTML(
         string=render_html(template, context, title=title),
         base_url=REPORT_TEMPLATES_DIR.as_uri() + "/",
         url_fetcher=TemplateAssetFetcher(REPORT_TEMPLATES_DIR),
     )
+
+
+def render_pdf(template: str, context: Mapping[str, Any], *, title: str) -> bytes:
+    """Render `template` (a name under templates/reports/) to a PDF/UA-1 document."""
+    document = _document(template, context, title)
     pdf: bytes = document.write_pdf(pdf_variant=PDF_VARIANT, font_config=_fonts)
+    return pdf
+
+
+@dataclass(frozen=True)
+class EmbeddedFile:
+    """A file carried inside an archival PDF, such as the data the document shows."""
+
+    name: str
+    content: bytes
+    description: str
+    # When the file was made; recorded in the PDF so the copy says what it holds.
+    made_at: datetime
+    # ISO 32000-2 AFRelationship: "Data" for the data a document presents, "Source" for
+    # the file it was made from.
+    relationship: str = "Data"
+
+
+def render_archive_pdf(
+    template: str,
+    context: Mapping[str, Any],
+    *,
+    title: str,
+    attachments: Sequence[EmbeddedFile] = (),
+) -> bytes:
+    """Render `template` to a tagged PDF/A-3b document with `attachments` embedded."""
+    embedded = [
+        Attachment(
+            file_obj=io.BytesIO(file.content),
+            name=file.name,
+            description=file.description,
+            created=file.made_at,
+            modified=file.made_at,
+            relationship=file.relationship,
+        )
+        for file in attachments
+    ]
+    document = _document(template, context, title)
+    pdf: bytes = document.write_pdf(
+        pdf_variant=ARCHIVE_PDF_VARIANT,
+        pdf_tags=True,  # the archive copy is as navigable by screen readers as the other
+        attachments=embedded,
+        font_config=_fonts,
+    )
     return pdf

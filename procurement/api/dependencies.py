@@ -13,6 +13,7 @@ from procurement.services.assessment_summaries import AssessmentSummaryService
 from procurement.services.audit import AuditService
 from procurement.services.awards import AwardService
 from procurement.services.bids import BidService
+from procurement.services.capital_projects import CapitalProjectService
 from procurement.services.criteria import CriteriaService
 from procurement.services.declarations import DeclarationService
 from procurement.services.evaluation import EvaluationService
@@ -21,8 +22,10 @@ from procurement.services.exclusions import ExclusionService
 from procurement.services.measures import MeasureService
 from procurement.services.moderation import ModerationService
 from procurement.services.organisations import OrganisationService
+from procurement.services.publications import PublicationService
 from procurement.services.reports import EvaluationReportService
 from procurement.services.scores import ScoreService
+from procurement.services.spend import SpendService
 from procurement.services.suppliers import SupplierService
 from procurement.services.tenders import TenderService
 from procurement.services.users import UserService
@@ -73,4 +76,7 @@ SERVICE_DEPENDENCIES: dict[str, Provide] = {
     "awards": _service(AwardService),
     "summaries": _service(AssessmentSummaryService),
     "evaluation_reports": _service(EvaluationReportService),
+    "spend": _service(SpendService),
+    "publications": _service(PublicationService),
+    "capital_projects": _service(CapitalProjectService),
 }

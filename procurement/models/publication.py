@@ -26,9 +26,7 @@ class Publication(SQLModel, table=True):
     period_start: date
     period_end: date
     version: int
-    supersedes_id: uuid.UUID | None = Field(
-        default=None, foreign_key="publication.id", unique=True
-    )
+    supersedes_id: uuid.UUID | None = Field(default=None, foreign_key="publication.id", unique=True)
     title: str = Field(max_length=300)
     correction_note: str = Field(default="", sa_type=sa.Text)
     published_at: datetime = Field(

@@ -42,7 +42,19 @@ def _stop_render(_signum: int, _frame: FrameType | None) -> None:
     raise RenderDeadlineError
 
 
-def render_within(seconds: float, template: str, context: Mapping[str, Any], title: str) -> bytes:
+# Turns (template, context, title=...) into PDF bytes: render_pdf, or a module-level function
+# such as render_archive_pdf with its extra arguments bound (functools.partial), which pickles
+# into a worker process.
+Renderer = Callable[..., bytes]
+
+
+def render_within(
+    seconds: float,
+    template: str,
+    context: Mapping[str, Any],
+    title: str,
+    renderer: Renderer = render_pdf,
+) -> bytes:
     """Render in a worker process, abandoning the render once `seconds` have passed.
 
     The caller stops waiting at the same limit; this frees the worker too, so a document that
@@ -51,7 +63,7 @@ def render_within(seconds: float, template: str, context: Mapping[str, Any], tit
     signal.signal(signal.SIGALRM, _stop_render)
     signal.setitimer(signal.ITIMER_REAL, seconds)
     try:
-        return render_pdf(template, context, title=title)
+        return renderer(template, context, title=title)
     finally:
         signal.setitimer(signal.ITIMER_REAL, 0)
 
@@ -63,9 +75,15 @@ class ReportPool:
         self._executor: ProcessPoolExecutor | None = None
 
     def submit(
-        self, settings: Settings, template: str, context: Mapping[str, Any], title: str
+        self,
+        settings: Settings,
+        template: str,
+        context: Mapping[str, Any],
+        title: str,
+        renderer: Renderer = render_pdf,
     ) -> "Future[bytes]":
-        """Queue a render; the pool has `settings.report_workers` processes."""
+        """Queue a render (PDF/UA-1 unless another renderer is given); the pool has
+        `settings.report_workers` processes."""
         if self._executor is None:
             # spawn, not fork: the web process has threads and open connections to leave behind.
             self._executor = ProcessPoolExecutor(
@@ -73,7 +91,7 @@ class ReportPool:
                 mp_context=multiprocessing.get_context("spawn"),
             )
         return self._executor.submit(
-            render_within, settings.report_timeout_seconds, template, context, title
+            render_within, settings.report_timeout_seconds, template, context, title, renderer
         )
 
     def shutdown(self) -> None:
@@ -84,6 +102,29 @@ class ReportPool:
 
 
 REPORT_POOL = ReportPool()
+
+
+async def render_in_pool(
+    settings: Settings,
+    template: str,
+    context: Mapping[str, Any],
+    title: str,
+    renderer: Renderer = render_pdf,
+) -> bytes:
+    """Render in the worker pool and wait for the document, within the time limit.
+
+    The context must be plain, picklable data (see `render_cached`). Raises
+    ReportTimeoutError (503, `report_timeout`) when the render overruns.
+    """
+    seconds = settings.report_timeout_seconds
+    future = REPORT_POOL.submit(settings, template, dict(context), title, renderer)
+    try:
+        return await asyncio.wait_for(asyncio.wrap_future(future), timeout=seconds)
+    except (TimeoutError, RenderDeadlineError):
+        raise ReportTimeoutError(seconds) from None
+    except BrokenProcessPool:
+        REPORT_POOL.shutdown()  # a worker died (out of memory?); start afresh next time
+        raise
 
 
 def _latest(column: Any, *where: Any) -> Any:
@@ -186,16 +227,7 @@ async def render_cached(
     )
     if cached is not None:
         return cached
-    context = await build_context()
-    seconds = settings.report_timeout_seconds
-    future = REPORT_POOL.submit(settings, template, dict(context), title)
-    try:
-        content = await asyncio.wait_for(asyncio.wrap_future(future), timeout=seconds)
-    except (TimeoutError, RenderDeadlineError):
-        raise ReportTimeoutError(seconds) from None
-    except BrokenProcessPool:
-        REPORT_POOL.shutdown()  # a worker died (out of memory?); start afresh next time
-        raise
+    content = await render_in_pool(settings, template, await build_context(), title)
     await _store(
         session,
         {

@@ -4,6 +4,7 @@ from procurement.web.assessment_summaries import AssessmentSummaryPages
 from procurement.web.auth import SignInPages
 from procurement.web.awards import AwardPages
 from procurement.web.bids import BidPages
+from procurement.web.capital_projects import CapitalProjectPages
 from procurement.web.criteria import CriteriaPages
 from procurement.web.dashboard import DashboardPage
 from procurement.web.errors import pages_or_api
@@ -11,9 +12,12 @@ from procurement.web.evaluators import EvaluatorPages
 from procurement.web.filters import register_template_helpers
 from procurement.web.measures import MeasurePages
 from procurement.web.moderation import ModerationPages
+from procurement.web.public import PublicPages
+from procurement.web.publications import PublicationPages
 from procurement.web.reports import EvaluationReportPages
 from procurement.web.results import ResultsPages
 from procurement.web.scoring import ScoringPages
+from procurement.web.spend import SpendPages
 from procurement.web.suppliers import SupplierPages
 from procurement.web.tenders import TenderPages
 from procurement.web.timeline import TimelinePages
@@ -36,6 +40,10 @@ WEB_CONTROLLERS = [
     SupplierPages,
     WeightingTemplatePages,
     MeasurePages,
+    CapitalProjectPages,
+    SpendPages,
+    PublicationPages,
+    PublicPages,
 ]
 
 __all__ = ["WEB_CONTROLLERS", "pages_or_api", "register_template_helpers"]

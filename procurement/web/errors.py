@@ -34,6 +34,8 @@ _PAGES: dict[int, tuple[str, str]] = {
     ),
     405: ("There is a problem with the request", "This page cannot be used that way."),
     409: ("This could not be done", "The record has changed. Go back and try again."),
+    413: ("The file is too big", "Upload a smaller file, or split it into several."),
+    415: ("There is a problem with the request", "Upload the file as a form or as CSV."),
     422: ("There is a problem with the request", "Check what you entered and try again."),
     429: ("Too many attempts", "Wait a while, then try again."),
     500: ("Sorry, there is a problem with the service", "Try again later."),

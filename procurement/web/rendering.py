@@ -34,6 +34,9 @@ _NAVIGATION: list[tuple[str, str, Permission | None]] = [
     ("Suppliers", "/suppliers", Permission.READ_SUPPLIERS),
     ("Templates", "/weighting-templates", Permission.READ_TEMPLATES),
     ("Measures", "/measures", Permission.READ_MEASURES),
+    ("Capital programme", "/capital-projects", Permission.READ_CAPITAL),
+    ("Spend", "/spend/imports", Permission.READ_CAPITAL),
+    ("Summaries", "/capital-summaries", Permission.READ_CAPITAL),
 ]
 
 

@@ -16,7 +16,9 @@ import httpx
 from procurement.domain.lifecycle import TenderStatus
 from procurement.domain.roles import Role
 from tests.api.conftest import World, supplier_body, tender_body
+from tests.capital_factories import make_capital_project
 from tests.factories import make_evaluator, make_measure, make_template, price_and_locality
+from tests.publication_support import make_publication
 
 EVERYONE = frozenset(Role)
 STAFF = frozenset({Role.ADMIN, Role.PROCUREMENT, Role.EVALUATOR, Role.FINANCE})
@@ -27,6 +29,8 @@ SUPPLIER = frozenset({Role.SUPPLIER})
 EVALUATOR = frozenset({Role.EVALUATOR})
 # The lead and administrators read all of an evaluation; an evaluator reads their own part.
 EVALUATION_READERS = frozenset({Role.ADMIN, Role.PROCUREMENT, Role.EVALUATOR})
+FINANCE = frozenset({Role.FINANCE})
+CAPITAL_READERS = frozenset({Role.ADMIN, Role.PROCUREMENT, Role.FINANCE})
 
 
 class Owner(StrEnum):
@@ -79,6 +83,13 @@ NEW_MEASURE = {
     "unit": "hour",
     "value_per_unit": "15.00",
     "effective_from": "2026-04-01",
+}
+NEW_PROJECT = {
+    "code": "CAP-NEW",
+    "name": "New depot",
+    "service_area": "Waste",
+    "ward": "Castle",
+    "approved_budget": "0",
 }
 NEW_TEMPLATE = {"name": "Care services", "tree": price_and_locality()}
 NEW_USER = {
@@ -194,6 +205,44 @@ ACTIONS = [
     Action("read moderation", "getModeration", "GET", "/tenders/{open}/moderation", REGISTRARS),
     Action("moderate a score", "moderateScore", "PUT", "/tenders/{open}/moderation", OFFICER,
            {"bid_id": "{bid}", "criterion_key": "method", "value": "1", "note": "Agreed"}),
+    Action("list capital projects", "listCapitalProjects", "GET", "/capital-projects",
+           CAPITAL_READERS),
+    Action("read capital project", "getCapitalProject", "GET", "/capital-projects/{project}",
+           CAPITAL_READERS),
+    Action("read capital project figures", "getCapitalProjectFigures", "GET",
+           "/capital-projects/{project}/figures", CAPITAL_READERS),
+    Action("read capital programme figures", "getCapitalProgrammeFigures", "GET",
+           "/capital-programme/figures", CAPITAL_READERS),
+    Action("add capital project", "createCapitalProject", "POST", "/capital-projects", FINANCE,
+           NEW_PROJECT),
+    Action("edit capital project", "updateCapitalProject", "PATCH", "/capital-projects/{project}",
+           FINANCE, {"version": 1, "name": "Renamed"}),
+    Action("remove capital project", "deleteCapitalProject", "DELETE",
+           "/capital-projects/{project}", FINANCE),
+    Action("import spend", "importSpend", "POST", "/spend/import", FINANCE),
+    Action("list spend imports", "listSpendImports", "GET", "/spend/imports", CAPITAL_READERS),
+    # Any id will do: the caller's role is checked before the import is looked up.
+    Action("read a spend import", "getSpendImport", "GET", "/spend/imports/{project}",
+           CAPITAL_READERS),
+    Action("list a scheme's spend", "listProjectSpend", "GET", "/capital-projects/{project}/spend",
+           CAPITAL_READERS),
+    Action("list publications", "listPublications", "GET", "/publications", CAPITAL_READERS),
+    Action("read publication", "getPublication", "GET", "/publications/{publication}",
+           CAPITAL_READERS),
+    Action("download archive copy", "getPublicationArchive", "GET",
+           "/publications/{publication}/archive.pdf", CAPITAL_READERS),
+    Action("publish summary", "publishSummary", "POST", "/publications", FINANCE,
+           {"period": "2026/27 Q1"}),
+    Action("correct publication", "correctPublication", "POST",
+           "/publications/{publication}/corrections", FINANCE,
+           {"correction_note": "A payment was missing"}),
+    # Nobody may change a publication: readers are told so (409), others are refused first.
+    Action("replace publication", "replacePublication", "PUT", "/publications/{publication}",
+           CAPITAL_READERS, {}),
+    Action("edit publication", "updatePublication", "PATCH", "/publications/{publication}",
+           CAPITAL_READERS, {}),
+    Action("delete publication", "deletePublication", "DELETE", "/publications/{publication}",
+           CAPITAL_READERS),
 ]  # fmt: skip
 
 
@@ -204,7 +253,7 @@ async def records(world: World, owner: Owner) -> dict[str, str]:
     if owner is Owner.NOBODY:
         names = ["{organisation}", "{user}", "{rival}", "{open}", "{draft}", "{bid}"]
         names += ["{measure}", "{template}"]
-        names += ["{assignment}"]
+        names += ["{assignment}", "{project}", "{publication}"]
         return {name: str(uuid.uuid4()) for name in names}
     other = owner is Owner.OTHER
     open_tender = await world.tender(TenderStatus.OPEN, other=other)
@@ -223,6 +272,11 @@ async def records(world: World, owner: Owner) -> dict[str, str]:
             session, organisation, "JOB-LOCAL", [("100", date(2026, 4, 1))]
         )
         template = await make_template(session, organisation)
+        # No budget, so a change needs no funding or profile to add up to it.
+        project = await make_capital_project(
+            session, organisation, budget="0", funding={}, profile={}
+        )
+        publication = await make_publication(session, organisation)
     return {
         "{measure}": str(measure.id),
         "{template}": str(template.id),
@@ -233,4 +287,6 @@ async def records(world: World, owner: Owner) -> dict[str, str]:
         "{draft}": str(draft.id),
         "{bid}": str(bid.id),
         "{assignment}": str(assignment.id),
+        "{project}": str(project.id),
+        "{publication}": str(publication.id),
     }

@@ -13,6 +13,7 @@ from tests.api.conftest import (
     error_of,
     field_errors,
 )
+from tests.capital_factories import make_capital_project
 
 WITH_BODY = [op for op in api_operations() if op.takes_body]
 LISTS = [op for op in api_operations() if op.id.startswith("list")]
@@ -79,9 +80,12 @@ async def test_paging_out_of_range_is_named(
 
 @pytest.mark.parametrize("operation", **by_id(LISTS))
 async def test_the_largest_page_is_allowed(world: World, operation: Operation) -> None:
-    # Path ids are real where the list needs one (bids belong to a tender).
+    # Path ids are real where the list needs one (bids belong to a tender, spend to a scheme).
     tender = await world.tender()
+    async with world.sessions() as session:
+        project = await make_capital_project(session, world.organisation)
     path = operation.path.removeprefix(API).replace("{tender_id}", str(tender.id))
+    path = path.replace("{project_id}", str(project.id))
     response = await world.get(path, "admin", limit=200)
     assert response.status_code == 200
     assert response.json()["limit"] == 200

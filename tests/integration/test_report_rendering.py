@@ -65,10 +65,10 @@ def renders(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     submit = ReportPool.submit
 
     def counting(
-        self: ReportPool, settings: Settings, template: str, context: Any, title: str
+        self: ReportPool, settings: Settings, template: str, context: Any, title: str, *rest: Any
     ) -> "Future[bytes]":
         sent.append(template)
-        return submit(self, settings, template, context, title)
+        return submit(self, settings, template, context, title, *rest)
 
     monkeypatch.setattr(ReportPool, "submit", counting)
     return sent
