@@ -1,7 +1,7 @@
 """Charts as inline SVG: accessible (role="img", a title and a text description), with every
 label escaped, drawn from plain numbers so that web pages and PDF reports share them."""
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from html import escape
@@ -41,20 +41,31 @@ def two_places(value: Decimal) -> str:
     return f"{value.quantize(CENT, rounding=ROUND_HALF_UP):f}"
 
 
+def whole_pounds(value: Decimal) -> str:
+    """An amount of money to the nearest pound, as a chart labels it: £4,200,000."""
+    return f"£{value.quantize(Decimal(1), rounding=ROUND_HALF_UP):,f}"
+
+
 def _px(value: Decimal) -> str:
     return f"{value.quantize(Decimal('0.1'), rounding=ROUND_HALF_UP):f}"
 
 
-def describe_bars(series: Sequence[str], rows: Sequence[BarRow], unit: str) -> str:
+def describe_bars(
+    series: Sequence[str],
+    rows: Sequence[BarRow],
+    unit: str,
+    value_text: Callable[[Decimal], str] = two_places,
+) -> str:
     """The chart's text alternative: each bar's total and its parts, in words."""
     if not rows:
         return "There is nothing to show."
     sentences = []
     for row in rows:
         parts = ", ".join(
-            f"{name} {two_places(value)}" for name, value in zip(series, row.values, strict=True)
+            f"{name} {value_text(value)}" for name, value in zip(series, row.values, strict=True)
         )
-        sentences.append(f"{row.label}: {two_places(row.total)} {unit} ({parts}).")
+        total = f"{value_text(row.total)} {unit}".rstrip()
+        sentences.append(f"{row.label}: {total} ({parts}).")
     return " ".join(sentences)
 
 
@@ -72,7 +83,7 @@ def _legend(series: Sequence[str]) -> list[str]:
     return items
 
 
-def _bar(row: BarRow, y: int, maximum: Decimal) -> list[str]:
+def _bar(row: BarRow, y: int, maximum: Decimal, value_text: Callable[[Decimal], str]) -> list[str]:
     parts = [
         f'<text x="{LABEL_WIDTH - 8}" y="{y + 18}" font-size="13" text-anchor="end">'
         f"{escape(row.label)}</text>"
@@ -89,7 +100,7 @@ def _bar(row: BarRow, y: int, maximum: Decimal) -> list[str]:
         )
         x += width
     parts.append(
-        f'<text x="{_px(x + 6)}" y="{y + 18}" font-size="13">{two_places(row.total)}</text>'
+        f'<text x="{_px(x + 6)}" y="{y + 18}" font-size="13">{value_text(row.total)}</text>'
     )
     return parts
 
@@ -102,10 +113,12 @@ def stacked_bar_chart(
     *,
     maximum: Decimal = HUNDRED,
     unit: str = "points",
+    value_text: Callable[[Decimal], str] = two_places,
 ) -> str:
     """Horizontal bars, each split into its series' values, on a scale from 0 to `maximum`.
 
     `chart_id` must be unique on the page: the title and description are named by it.
+    `value_text` writes each value (e.g. `whole_pounds`); `unit` follows the totals in words.
     """
     legend_rows = -(-len(series) // (WIDTH // LEGEND_ITEM_WIDTH)) if series else 0
     top = legend_rows * 20 + (LEGEND_HEIGHT - 20)
@@ -113,14 +126,14 @@ def stacked_bar_chart(
     safe_id = escape(chart_id)
     body = [*_legend(series)]
     for number, row in enumerate(rows):
-        body.extend(_bar(row, top + number * (ROW_HEIGHT + ROW_GAP), maximum))
+        body.extend(_bar(row, top + number * (ROW_HEIGHT + ROW_GAP), maximum, value_text))
     return (
         f'<svg xmlns="http://www.w3.org/2000/svg" role="img" class="chart" '
         f'viewBox="0 0 {WIDTH} {max(height, 1)}" width="100%" '
         f'aria-labelledby="{safe_id}-title {safe_id}-desc" '
         f'font-family="Arial, sans-serif" fill="#0b0c0c">'
         f'<title id="{safe_id}-title">{escape(title)}</title>'
-        f'<desc id="{safe_id}-desc">{escape(describe_bars(series, rows, unit))}</desc>'
+        f'<desc id="{safe_id}-desc">{escape(describe_bars(series, rows, unit, value_text))}</desc>'
         f"{''.join(body)}</svg>"
     )
 

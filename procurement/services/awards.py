@@ -2,14 +2,14 @@
 
 import uuid
 from dataclasses import dataclass
-from datetime import date, datetime
-from zoneinfo import ZoneInfo
+from datetime import datetime
 
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
+from procurement.domain.dates import LONDON, london_date
 from procurement.domain.evaluation import ConflictDecision, Declaration
 from procurement.domain.lifecycle import TenderAction, next_status
 from procurement.domain.roles import Permission
@@ -28,14 +28,6 @@ from procurement.services.evaluation_state import (
 from procurement.services.tenders import TenderService, tender_snapshot
 from scoring.criteria import Method
 from scoring.results import BidResult, FlagKind
-
-# Decision dates are calendar dates in England and Wales.
-LONDON = ZoneInfo("Europe/London")
-
-
-def london_date(moment: datetime) -> date:
-    """The calendar date in England and Wales at a moment."""
-    return moment.astimezone(LONDON).date()
 
 
 class JustificationRequiredError(InputError):

@@ -14,6 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
 from procurement.domain.capital import FundingSource, ProjectStatus, financial_year_label
+from procurement.domain.dates import london_date
 from procurement.domain.lifecycle import TenderStatus
 from procurement.domain.roles import Permission
 from procurement.errors import ConflictError, FieldError, InputError
@@ -40,7 +41,6 @@ from procurement.schemas.capital_project import (
 )
 from procurement.schemas.common import Page
 from procurement.services import audit
-from procurement.services.awards import london_date
 from procurement.services.capital_figures import (
     SOURCE_ORDER,
     ProjectFigures,

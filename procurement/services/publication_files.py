@@ -25,7 +25,7 @@ from procurement.domain.dates import london_day
 from procurement.schemas.publication import MEDIA_TYPES, PublicationFileKind
 from procurement.services.assessment_summaries import safe_name
 from procurement.services.report_rendering import render_in_pool
-from reports.charts import BarRow, stacked_bar_chart
+from reports.charts import BarRow, stacked_bar_chart, whole_pounds
 from reports.pdf import EmbeddedFile, render_archive_pdf, render_html
 from scoring.presentation import money
 
@@ -159,10 +159,11 @@ def chart_svg(chart: Mapping[str, Any]) -> str:
         chart["title"],
         chart["series"],
         rows,
-        # Room past the longest bar for its total in pounds and pence; a chart of zeros
+        # Room past the longest bar for its total in pounds; a chart of zeros
         # draws no bars but still needs a scale.
         maximum=largest * CHART_HEADROOM or Decimal(1),
-        unit=chart["unit"],
+        unit="",  # the amounts say £ themselves
+        value_text=whole_pounds,
     )
 
 

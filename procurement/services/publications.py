@@ -31,6 +31,7 @@ from sqlmodel import col
 
 from procurement.config import Settings
 from procurement.domain.capital import Period
+from procurement.domain.dates import london_date
 from procurement.domain.lifecycle import TenderStatus
 from procurement.domain.postcodes import is_in_local_area
 from procurement.domain.roles import Permission
@@ -325,7 +326,9 @@ class PublicationService:
         one (correct it instead) or a variance is unexplained."""
         self.actor.require(Permission.PUBLISH_SUMMARIES)
         period = Period.parse(data.period)
-        today = utc_now().date()
+        # The council's date, not UTC's: just after midnight on 1 October in summer, Q3 has
+        # begun in England although it is still 30 September in UTC.
+        today = london_date(utc_now())
         if period.start > today:
             raise InputError.single(
                 "period", f"{period.label} has not started yet, so there is nothing to publish"

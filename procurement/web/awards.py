@@ -12,11 +12,12 @@ from litestar.params import FromPath
 from litestar.response import Redirect, Template
 
 from procurement.config import Settings
+from procurement.domain.dates import london_date
 from procurement.domain.roles import Permission
 from procurement.errors import NotFoundError
 from procurement.models.base import utc_now
 from procurement.schemas.award import AwardCreate
-from procurement.services.awards import AwardOptions, AwardService, london_date
+from procurement.services.awards import AwardOptions, AwardService
 from procurement.services.report_warming import warm_after_award
 from procurement.services.tenders import TenderService
 from procurement.web.access import requires

@@ -8,12 +8,12 @@ import pytest
 import sqlalchemy as sa
 from sqlmodel import col
 
+from procurement.domain.dates import LONDON
 from procurement.domain.evaluation import ConflictDecision, Declaration
 from procurement.domain.lifecycle import TenderStatus
 from procurement.domain.standstill import standstill_end
 from procurement.models import AuditEvent, Bid, Tender
 from procurement.models.base import utc_now
-from procurement.services.awards import LONDON
 from tests.api.conftest import World, error_of, field_errors
 from tests.api.evaluated import (
     PRICE_AND_QUALITY,

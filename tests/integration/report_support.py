@@ -9,11 +9,12 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from procurement.domain.dates import london_date
 from procurement.models import Bid, User
 from procurement.models.base import utc_now
 from procurement.schemas.award import AwardCreate, AwardRead
 from procurement.services.auth import principal_for
-from procurement.services.awards import AwardService, london_date
+from procurement.services.awards import AwardService
 
 SPECIMEN = "specimen.html"
 

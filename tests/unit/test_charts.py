@@ -10,6 +10,7 @@ from reports.charts import (
     stacked_bar_chart,
     weighted_score_rows,
     weighted_scores_chart,
+    whole_pounds,
 )
 from scoring.bids import EvaluationRules
 from scoring.criteria import GroupKind, Method
@@ -35,6 +36,25 @@ def test_a_chart_is_an_image_named_by_its_title_and_described_in_words() -> None
         "Bidder A: 88.00 points (Price 60.00, Quality 28.00). "
         "Bidder B: 80.00 points (Price 48.00, Quality 32.00)."
     )
+
+
+def test_amounts_of_money_are_written_in_whole_pounds() -> None:
+    rows = [BarRow("Highways", (D("2810000.40"), D("1389999.60")))]
+    svg = stacked_bar_chart(
+        "spend",
+        "Spend by service area",
+        ["Spent", "Not yet spent"],
+        rows,
+        maximum=D(5_000_000),
+        unit="",
+        value_text=whole_pounds,
+    )
+    chart = parsed(svg)
+    assert chart.find(f"{SVG}desc").text == (  # type: ignore[union-attr]
+        "Highways: £4,200,000 (Spent £2,810,000, Not yet spent £1,390,000)."
+    )
+    labels = [text.text for text in chart.iter(f"{SVG}text")]
+    assert "£4,200,000" in labels
 
 
 def test_each_segment_is_as_long_as_its_share_of_the_maximum() -> None:

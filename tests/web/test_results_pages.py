@@ -4,11 +4,11 @@ table, the sensitivity findings, exclusions, and the award with its standstill p
 import pytest
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from procurement.domain.dates import london_date
 from procurement.domain.lifecycle import TenderStatus
 from procurement.domain.standstill import standstill_end
 from procurement.models import Tender
 from procurement.models.base import utc_now
-from procurement.services.awards import london_date
 from procurement.web.awards import long_date
 from tests.factories import make_bid, make_supplier, make_tender
 from tests.web.conftest import Council, Visitor
