@@ -263,7 +263,7 @@ async def _admin(server_url: str, sql: str) -> None:
 @contextlib.asynccontextmanager
 async def throwaway_postgres(server_url: str) -> AsyncIterator[str]:
     """A new database on the server, dropped afterwards; yields its URL."""
-    name = f"bench_spend_{uuid.uuid4().hex[:12]}"
+    name = f"bench_{uuid.uuid4().hex[:12]}"
     await _admin(server_url, f'CREATE DATABASE "{name}"')
     try:
         url = make_url(normalise_database_url(server_url)).set(database=name)

@@ -26,7 +26,7 @@ from procurement.db import create_engine, session_factory
 from procurement.domain.roles import Role
 from procurement.models import Organisation, Supplier, User
 from tests.conftest import TEST_SECRET
-from tests.databases import empty_all_tables, migrated_database
+from tests.databases import BACKENDS, empty_all_tables, migrated_database
 from tests.factories import PASSWORD, make_organisation, make_supplier, make_user
 
 T = TypeVar("T")
@@ -246,3 +246,28 @@ async def council(db: AsyncSession) -> Council:
     supplier = await make_supplier(db, organisation, name="Nene Valley Builders Ltd")
     supplier_user = await make_user(db, organisation, Role.SUPPLIER, supplier=supplier)
     return Council(organisation, officer, supplier, supplier_user)
+
+
+# A journey module runs its whole story once per database, on a server of its own.
+@pytest.fixture(scope="module", params=BACKENDS)
+def journey_settings(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Settings]:
+    """Settings on a database of its own, for each backend."""
+    directory: Path = tmp_path_factory.mktemp(f"journey-{request.param}")
+    with migrated_database(request.param, directory) as url:
+        yield Settings(database_url=url, secret_key=TEST_SECRET, data_dir=directory)
+
+
+@pytest.fixture(scope="module")
+def journey_server(journey_settings: Settings) -> Iterator[str]:
+    """The app served on the journey's database."""
+    with served(journey_settings) as url:
+        yield url
+
+
+@pytest_asyncio.fixture(loop_scope="session")
+async def person(browser: Browser, journey_server: str, axe_source: str) -> AsyncIterator[Visitor]:
+    """Someone using the journey's app."""
+    async with visiting(browser, journey_server, axe_source) as visitor:
+        yield visitor

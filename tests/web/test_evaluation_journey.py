@@ -2,21 +2,17 @@
 tender, two suppliers bid, the tender closes, two evaluators declare and score, the lead
 moderates one score, reads the results and awards. Every page is checked with axe."""
 
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 from dataclasses import dataclass
-from pathlib import Path
 
 import pytest
 import pytest_asyncio
-from playwright.async_api import Browser
 
 from procurement.config import Settings
 from procurement.db import create_engine, session_factory
 from procurement.domain.lifecycle import TenderStatus
 from procurement.domain.roles import Role
 from procurement.models import Supplier, Tender, User
-from tests.conftest import TEST_SECRET
-from tests.databases import BACKENDS, migrated_database
 from tests.factories import (
     judged_on_two_scales,
     make_organisation,
@@ -24,7 +20,7 @@ from tests.factories import (
     make_tender,
     make_user,
 )
-from tests.web.conftest import Visitor, served, visiting
+from tests.web.conftest import Visitor
 
 pytestmark = [pytest.mark.browser, pytest.mark.asyncio(loop_scope="session")]
 
@@ -38,23 +34,6 @@ class Cast:
     suppliers: list[Supplier]
     supplier_users: list[User]
     tender: Tender
-
-
-@pytest.fixture(scope="module", params=BACKENDS)
-def journey_settings(
-    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[Settings]:
-    """Settings on a database of its own, for each backend."""
-    directory: Path = tmp_path_factory.mktemp(f"journey-{request.param}")
-    with migrated_database(request.param, directory) as url:
-        yield Settings(database_url=url, secret_key=TEST_SECRET, data_dir=directory)
-
-
-@pytest.fixture(scope="module")
-def journey_server(journey_settings: Settings) -> Iterator[str]:
-    """The app served on the journey's database."""
-    with served(journey_settings) as url:
-        yield url
 
 
 @pytest_asyncio.fixture(loop_scope="session")
@@ -78,13 +57,6 @@ async def cast(journey_settings: Settings) -> AsyncIterator[Cast]:
             yield Cast(lead, evaluators, suppliers, users, tender)
     finally:
         await engine.dispose()
-
-
-@pytest_asyncio.fixture(loop_scope="session")
-async def person(browser: Browser, journey_server: str, axe_source: str) -> AsyncIterator[Visitor]:
-    """Someone using the journey's app."""
-    async with visiting(browser, journey_server, axe_source) as visitor:
-        yield visitor
 
 
 async def banner(visitor: Visitor) -> str:

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 import pytest
 import pytest_asyncio
 import sqlalchemy as sa
-from playwright.async_api import Browser, FilePayload, expect
+from playwright.async_api import Browser, expect
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
@@ -16,11 +16,11 @@ from procurement.models.base import utc_now
 from tests.capital_factories import make_capital_project, spend_csv, spend_row
 from tests.factories import make_user
 from tests.web.conftest import Council, Visitor, stored
+from tests.web.spend_upload import OUTCOME_WAIT_MS, outcome, upload
 
 pytestmark = [pytest.mark.browser, pytest.mark.asyncio(loop_scope="session")]
 
 # Long enough for the import to end well within it, short of the test's own time limit.
-OUTCOME_WAIT_MS = 20_000
 ROWS = 3_000
 
 
@@ -38,19 +38,6 @@ async def finance(db: AsyncSession, council: Council) -> Finance:
     for code in ("CAP-001", "CAP-002"):
         await make_capital_project(db, council.organisation, code)
     return Finance(council, await make_user(db, council.organisation, Role.FINANCE))
-
-
-async def upload(visitor: Visitor, name: str, content: bytes) -> None:
-    """Choose the file on the upload form and send it."""
-    chosen: FilePayload = {"name": name, "mimeType": "text/csv", "buffer": content}
-    await visitor.page.get_by_label("Spend file", exact=True).set_input_files(files=[chosen])
-    await visitor.press("Import file")
-
-
-async def outcome(visitor: Visitor, heading: str) -> None:
-    """Wait for the import's page to show how it ended, then check it with axe."""
-    await expect(visitor.page.locator("h1")).to_have_text(heading, timeout=OUTCOME_WAIT_MS)
-    await visitor.check_accessibility()
 
 
 async def payments(db: AsyncSession) -> int:
