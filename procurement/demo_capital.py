@@ -68,7 +68,7 @@ class DemoScheme:
     forecast: int
     funding: dict[FundingSource, int]
     profile: dict[int, int]  # financial year start -> pounds
-    spent_share: float  # of the budget profiled to date, paid so far
+    spent_share: Decimal  # of the budget profiled to date, paid so far
     explanation: str = ""
     tender: str | None = None  # the reference of the awarded tender that delivers it
 
@@ -88,7 +88,7 @@ _SCHEMES = [
         2_760_000,
         {FundingSource.GOVERNMENT_GRANTS: 1_500_000, FundingSource.BORROWING: 900_000},
         {2025: 900_000, 2026: 1_500_000},
-        0.92,
+        Decimal("0.92"),
         "Piling met unrecorded rock at the south abutment; the redesign and extra piling "
         "add £360,000, approved by Cabinet in September 2026 and met from borrowing.",
         "WVBC/2025/044",
@@ -106,7 +106,7 @@ _SCHEMES = [
         845_000,
         {FundingSource.CAPITAL_RECEIPTS: 360_000, FundingSource.GOVERNMENT_GRANTS: 500_000},
         {2025: 300_000, 2026: 560_000},
-        0.85,
+        Decimal("0.85"),
         tender="WVBC/2025/061",
     ),
     DemoScheme(
@@ -127,7 +127,7 @@ _SCHEMES = [
             FundingSource.OTHER: 150_000,
         },
         {2026: 200_000, 2027: 1_300_000},
-        0.10,
+        Decimal("0.10"),
     ),
     DemoScheme(
         "CAP-HO-033",
@@ -142,7 +142,7 @@ _SCHEMES = [
         1_100_000,
         {FundingSource.GOVERNMENT_GRANTS: 1_100_000},
         {2026: 1_100_000},
-        0.55,
+        Decimal("0.55"),
     ),
     DemoScheme(
         "CAP-RG-005",
@@ -161,7 +161,7 @@ _SCHEMES = [
             FundingSource.REVENUE_CONTRIBUTIONS: 500_000,
         },
         {2025: 1_200_000, 2026: 1_400_000, 2027: 600_000},
-        0.50,
+        Decimal("0.50"),
     ),
     DemoScheme(
         "CAP-HW-019",
@@ -176,7 +176,7 @@ _SCHEMES = [
         1_800_000,
         {FundingSource.GOVERNMENT_GRANTS: 1_200_000, FundingSource.BORROWING: 600_000},
         {2026: 1_800_000},
-        0.60,
+        Decimal("0.60"),
     ),
     DemoScheme(
         "CAP-ED-002",
@@ -191,7 +191,7 @@ _SCHEMES = [
         628_000,
         {FundingSource.GOVERNMENT_GRANTS: 440_000, FundingSource.CAPITAL_RECEIPTS: 200_000},
         {2025: 640_000},
-        0.98,
+        Decimal("0.98"),
     ),
     DemoScheme(
         "CAP-IT-011",
@@ -206,7 +206,7 @@ _SCHEMES = [
         450_000,
         {FundingSource.BORROWING: 450_000},
         {2027: 450_000},
-        0.0,
+        Decimal("0.0"),
     ),
 ]
 
@@ -349,7 +349,7 @@ def _spend(
     """Monthly payments from the scheme's start to today, adding up to its spent share of
     the budget profiled for the years so far."""
     profiled = sum(v for year, v in scheme.profile.items() if year <= financial_year_of(today))
-    target = Decimal(profiled * scheme.spent_share).quantize(Decimal("1"))
+    target = (profiled * scheme.spent_share).quantize(Decimal("1"))
     months = []
     month = scheme.start.replace(day=1)
     while month <= min(today, scheme.end):
@@ -357,15 +357,14 @@ def _spend(
         month = (month + timedelta(days=32)).replace(day=1)
     if not months or target <= 0:
         return []
-    weights = [rng.uniform(0.5, 1.5) for _ in months]
+    # Money stays Decimal: each month weighs a whole number from 50 to 150.
+    weights = [Decimal(rng.randint(50, 150)) for _ in months]
     paid = Decimal(0)
     rows = []
     for n, (month, weight) in enumerate(zip(months, weights, strict=True)):
         last = n == len(months) - 1
         share = (
-            target - paid
-            if last
-            else (target * Decimal(weight / sum(weights))).quantize(Decimal("0.01"))
+            target - paid if last else (target * weight / sum(weights)).quantize(Decimal("0.01"))
         )
         paid += share
         day = min(month + timedelta(days=rng.randint(3, 25)), today)

@@ -212,7 +212,7 @@ class _Scope:
         )
 
 
-class _Proxies:
+class ProxyValues:
     """The organisation's catalogue with every dated value, to value commitments on any day."""
 
     def __init__(self, rows: Iterable[tuple[str, date, Decimal]]) -> None:
@@ -388,7 +388,8 @@ async def _profiles(session: AsyncSession, scope: _Scope) -> dict[uuid.UUID, dic
     return profiles
 
 
-async def _proxies(session: AsyncSession, organisation_id: uuid.UUID) -> _Proxies:
+async def proxy_values(session: AsyncSession, organisation_id: uuid.UUID) -> ProxyValues:
+    """The organisation's catalogue with all its dated values, read in one query."""
     rows = await session.execute(
         sa.select(
             col(Measure.code), col(MeasureValue.effective_from), col(MeasureValue.value_per_unit)
@@ -397,7 +398,7 @@ async def _proxies(session: AsyncSession, organisation_id: uuid.UUID) -> _Proxie
         .where(col(Measure.organisation_id) == organisation_id)
         .order_by(col(Measure.code), col(MeasureValue.effective_from))
     )
-    return _Proxies(rows.tuples())
+    return ProxyValues(rows.tuples())
 
 
 async def _contracts(
@@ -430,7 +431,7 @@ async def _contracts(
         .order_by(col(Award.decision_date), col(Tender.reference))
     )
     rows = await session.execute(scope.restrict(linked, col(ProjectTender.project_id)))
-    proxies = await _proxies(session, organisation_id)
+    proxies = await proxy_values(session, organisation_id)
     contracts: dict[uuid.UUID, list[LinkedContract]] = defaultdict(list)
     for row in rows.tuples():
         project_id, tender_id, reference, title, valued_on, supplier = row[:6]

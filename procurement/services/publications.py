@@ -20,7 +20,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from typing import Any, NoReturn, cast
 
 import sqlalchemy as sa
@@ -60,13 +60,13 @@ from procurement.services import audit
 from procurement.services.capital_figures import (
     VARIANCE_THRESHOLD_PERCENT,
     ProjectFigures,
+    ProxyValues,
     programme_figures,
+    proxy_values,
 )
-from procurement.services.measures import catalogue_on
 from procurement.services.publication_files import file_name, make_files
 from procurement.services.publication_snapshot import SnapshotHeader, amount, build_snapshot
 from procurement.services.queries import count, get_owned
-from scoring.bids import ProxyValue
 
 WHAT = "Publication"
 ENTITY = "publication"
@@ -616,13 +616,13 @@ class PublicRecords:
         )
         total = await count(self.session, statement)
         rows = await self.session.execute(statement.limit(limit).offset(offset))
-        catalogues: dict[tuple[uuid.UUID, date], dict[str, ProxyValue]] = {}
+        catalogues: dict[uuid.UUID, ProxyValues] = {}
         items = []
         for tender, award, bid, supplier, organisation in rows.tuples():
+            if organisation.id not in catalogues:
+                catalogues[organisation.id] = await proxy_values(self.session, organisation.id)
             # Valued as the capital figures value a linked contract's commitments.
-            key = (organisation.id, tender.measure_values_on or award.decision_date)
-            if key not in catalogues:
-                catalogues[key] = await catalogue_on(self.session, *key)
+            valued_on = tender.measure_values_on or award.decision_date
             items.append(
                 PublicAward(
                     organisation=organisation.name,
@@ -633,18 +633,8 @@ class PublicRecords:
                     is_local=is_in_local_area(supplier.postcode, organisation.local_area),
                     is_sme=supplier.is_sme,
                     is_vcse=supplier.is_vcse,
-                    social_value=_worth(bid.commitments, catalogues[key]),
+                    social_value=catalogues[organisation.id].worth(bid.commitments, valued_on),
                     awarded_on=award.decision_date,
                 )
             )
         return Page(items=items, total=total, limit=limit, offset=offset)
-
-
-def _worth(commitments: list[dict[str, str]], catalogue: dict[str, ProxyValue]) -> Decimal:
-    """Commitments valued with the catalogue, to the penny; unknown measures count 0."""
-    total = Decimal(0)
-    for commitment in commitments:
-        proxy = catalogue.get(commitment["measure_code"])
-        if proxy is not None:
-            total += Decimal(commitment["quantity"]) * proxy.value_per_unit
-    return total.quantize(CENT, rounding=ROUND_HALF_UP)
