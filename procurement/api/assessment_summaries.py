@@ -7,6 +7,7 @@ from litestar.di import NamedDependency
 from litestar.params import FromPath
 
 from procurement.api.errors import ERROR_RESPONSES
+from procurement.api.openapi import file_download
 from procurement.config import Settings
 from procurement.services.assessment_summaries import (
     PDF_MEDIA_TYPE,
@@ -33,6 +34,7 @@ class AssessmentSummaryController(Controller):
         operation_id="getAssessmentSummary",
         media_type=PDF_MEDIA_TYPE,
         responses=ERROR_RESPONSES,
+        operation_class=file_download(PDF_MEDIA_TYPE),
     )
     async def get_assessment_summary(
         self,
@@ -52,6 +54,7 @@ class AssessmentSummaryController(Controller):
         operation_id="getAssessmentSummaries",
         media_type=ZIP_MEDIA_TYPE,
         responses=ERROR_RESPONSES,
+        operation_class=file_download(ZIP_MEDIA_TYPE),
     )
     async def get_assessment_summaries(
         self,

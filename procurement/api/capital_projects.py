@@ -27,7 +27,7 @@ from procurement.schemas.capital_project import (
     ProjectFiguresRead,
 )
 from procurement.schemas.common import Page
-from procurement.schemas.fields import NO_NUL
+from procurement.schemas.fields import SINGLE_LINE
 from procurement.services.capital_projects import CapitalProjectService, ProjectFilter
 
 AsAt = Annotated[
@@ -48,9 +48,12 @@ class CapitalProjectController(Controller):
         capital_projects: NamedDependency[CapitalProjectService],
         paging: NamedDependency[Paging],
         status: FromQuery[ProjectStatus | None] = None,
-        service_area: Annotated[str | None, QueryParameter(max_length=100, pattern=NO_NUL)] = None,
+        service_area: Annotated[
+            str | None, QueryParameter(max_length=100, pattern=SINGLE_LINE)
+        ] = None,
         q: Annotated[
-            str | None, QueryParameter(max_length=200, pattern=NO_NUL, description="Code or name")
+            str | None,
+            QueryParameter(max_length=200, pattern=SINGLE_LINE, description="Code or name"),
         ] = None,
     ) -> Page[CapitalProjectRead]:
         """Schemes by code."""

@@ -10,7 +10,7 @@ from litestar.params import FromPath, JSONBody, QueryParameter
 from procurement.api.errors import ERROR_RESPONSES
 from procurement.api.params import Paging
 from procurement.schemas.common import Page
-from procurement.schemas.fields import NO_NUL
+from procurement.schemas.fields import SINGLE_LINE
 from procurement.schemas.measure import (
     MeasureCreate,
     MeasureRead,
@@ -33,7 +33,7 @@ class MeasureController(Controller):
         paging: NamedDependency[Paging],
         q: Annotated[
             str | None,
-            QueryParameter(max_length=200, pattern=NO_NUL, description="Code or description"),
+            QueryParameter(max_length=200, pattern=SINGLE_LINE, description="Code or description"),
         ] = None,
     ) -> Page[MeasureRead]:
         """Measures by code, with today's value and the value history."""

@@ -1,10 +1,12 @@
 """Query parameters shared by the list endpoints."""
 
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Annotated
 
 from litestar.params import QueryParameter
 
+from procurement.errors import InputError
 from procurement.schemas.common import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE
 
 
@@ -24,3 +26,18 @@ def provide_paging(
 ) -> Paging:
     """Paging from the `limit` and `offset` query parameters."""
     return Paging(limit=limit, offset=offset)
+
+
+def moment(text: str | None, name: str) -> datetime | None:
+    """The time in a query parameter whose pattern Litestar has checked (ISO 8601, with a
+    timezone), or a 422 naming the parameter when it is no real time (the 30th of February).
+
+    Read as text and parsed here, because Litestar would also read a number as seconds
+    since 1970.
+    """
+    if text is None:
+        return None
+    try:
+        return datetime.fromisoformat(text)
+    except ValueError:
+        raise InputError.single(name, f"{text} is not a time that exists") from None

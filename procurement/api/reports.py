@@ -8,6 +8,7 @@ from litestar.params import FromPath
 
 from procurement.api.assessment_summaries import attachment
 from procurement.api.errors import ERROR_RESPONSES
+from procurement.api.openapi import file_download
 from procurement.config import Settings
 from procurement.services.assessment_summaries import PDF_MEDIA_TYPE
 from procurement.services.reports import EvaluationReportService
@@ -24,6 +25,7 @@ class EvaluationReportController(Controller):
         operation_id="getEvaluationReport",
         media_type=PDF_MEDIA_TYPE,
         responses=ERROR_RESPONSES,
+        operation_class=file_download(PDF_MEDIA_TYPE),
     )
     async def get_evaluation_report(
         self,

@@ -25,7 +25,7 @@ from procurement.domain.roles import Permission
 from procurement.errors import DomainError, InputError
 from procurement.principal import Principal
 from procurement.schemas.common import ErrorBody, Page
-from procurement.schemas.fields import NO_NUL
+from procurement.schemas.fields import SINGLE_LINE
 from procurement.schemas.spend import SpendImportRead, SpendImportSummary, SpendTransactionRead
 from procurement.services.spend import SpendService
 from procurement.services.spend_import import MAX_FILE_BYTES, MAX_FILE_NAME, MAX_REQUEST_BYTES
@@ -101,7 +101,7 @@ class SpendController(Controller):
             str | None,
             QueryParameter(
                 max_length=MAX_FILE_NAME,
-                pattern=NO_NUL,
+                pattern=SINGLE_LINE,
                 description="With a text/csv body: the file's name, to record",
             ),
         ] = None,

@@ -10,7 +10,7 @@ from litestar.params import FromPath, JSONBody, QueryParameter
 from procurement.api.errors import ERROR_RESPONSES
 from procurement.api.params import Paging
 from procurement.schemas.common import Page
-from procurement.schemas.fields import NO_NUL
+from procurement.schemas.fields import SINGLE_LINE
 from procurement.schemas.supplier import SupplierCreate, SupplierRead, SupplierUpdate
 from procurement.services.suppliers import SupplierService
 
@@ -28,7 +28,9 @@ class SupplierController(Controller):
         paging: NamedDependency[Paging],
         q: Annotated[
             str | None,
-            QueryParameter(max_length=200, pattern=NO_NUL, description="Name or company number"),
+            QueryParameter(
+                max_length=200, pattern=SINGLE_LINE, description="Name or company number"
+            ),
         ] = None,
     ) -> Page[SupplierRead]:
         """Suppliers by name."""

@@ -11,7 +11,7 @@ from procurement.api.errors import ERROR_RESPONSES
 from procurement.api.params import Paging
 from procurement.domain.lifecycle import TenderAction, TenderStatus
 from procurement.schemas.common import Page
-from procurement.schemas.fields import NO_NUL
+from procurement.schemas.fields import SINGLE_LINE
 from procurement.schemas.tender import (
     TenderCreate,
     TenderRead,
@@ -39,7 +39,7 @@ class TenderController(Controller):
         q: Annotated[
             str | None,
             QueryParameter(
-                max_length=200, pattern=NO_NUL, description="Text in the reference or title"
+                max_length=200, pattern=SINGLE_LINE, description="Text in the reference or title"
             ),
         ] = None,
         sort: FromQuery[TenderSort] = TenderSort.CREATED_DESC,

@@ -10,7 +10,7 @@ from litestar.params import FromPath, JSONBody, QueryParameter
 from procurement.api.errors import ERROR_RESPONSES
 from procurement.api.params import Paging
 from procurement.schemas.common import Page
-from procurement.schemas.fields import NO_NUL
+from procurement.schemas.fields import SINGLE_LINE
 from procurement.schemas.weighting_template import (
     WeightingTemplateCreate,
     WeightingTemplateRead,
@@ -32,7 +32,7 @@ class WeightingTemplateController(Controller):
         paging: NamedDependency[Paging],
         q: Annotated[
             str | None,
-            QueryParameter(max_length=200, pattern=NO_NUL, description="Text in the name"),
+            QueryParameter(max_length=200, pattern=SINGLE_LINE, description="Text in the name"),
         ] = None,
     ) -> Page[WeightingTemplateRead]:
         """Templates by name."""

@@ -6,8 +6,7 @@ from typing import Annotated
 
 from pydantic import AfterValidator, BaseModel, Field
 
-from procurement.schemas.evaluation import given
-from procurement.schemas.fields import LongText
+from procurement.schemas.fields import IsoDate, LongText, RequiredText, required_text
 
 
 def _blank_as_none(value: str | None) -> str | None:
@@ -19,8 +18,10 @@ class AwardCreate(BaseModel):
     or the evaluation carries an unresolved flag (422 justification_required says why)."""
 
     bid_id: uuid.UUID = Field(description="A ranked bid of this tender")
-    decision_date: date = Field(description="Not in the future, and not before the tender closed")
-    rationale: Annotated[LongText, AfterValidator(given("Enter the reasons for the award"))]
+    decision_date: IsoDate = Field(
+        description="Not in the future, and not before the tender closed"
+    )
+    rationale: Annotated[RequiredText, required_text("Enter the reasons for the award")]
     justification: Annotated[LongText | None, AfterValidator(_blank_as_none)] = Field(
         default=None,
         description="Why the award departs from the ranking or stands despite a flag",

@@ -2,16 +2,49 @@
 
 import uuid
 from datetime import datetime
-from decimal import Decimal
 from enum import StrEnum
-from typing import Annotated, Literal
+from typing import Any, Literal
 
 from pydantic import ConfigDict, Field
 from sqlmodel import SQLModel
 
 from procurement.schemas.common import Page
-from procurement.schemas.criteria import Key, MeasureCode, Quantity
-from procurement.schemas.fields import LongText, PositiveMoney, Version
+from procurement.schemas.criteria import (
+    KEY,
+    QUANTITY,
+    Key,
+    MeasureCode,
+    PositiveQuantity,
+    Quantity,
+)
+from procurement.schemas.fields import (
+    DECIMAL,
+    MULTI_LINE,
+    DecimalString,
+    Flag,
+    LongText,
+    PositiveMoney,
+    Version,
+)
+
+MAX_ANSWERS = 100
+
+
+def answers(description: str, value: dict[str, Any]) -> Any:
+    """An object of answers keyed by criterion key, documented as one (not as a list)."""
+    return Field(
+        default_factory=dict,
+        max_length=MAX_ANSWERS,
+        description=description,
+        json_schema_extra={
+            "type": "object",
+            "items": None,
+            "maxLength": None,
+            "maxProperties": MAX_ANSWERS,
+            "propertyNames": {"type": "string", "pattern": KEY},
+            "additionalProperties": value,
+        },
+    )
 
 
 class BidStatus(StrEnum):
@@ -34,24 +67,22 @@ class CommitmentSchema(SQLModel):
     model_config = ConfigDict(extra="forbid")  # type: ignore[assignment]
 
     measure_code: MeasureCode
-    quantity: Annotated[Quantity, Field(gt=0, examples=["12"])]
+    quantity: PositiveQuantity
 
 
 class BidAnswers(SQLModel):
     """A bid's answers to the tender's questions, each keyed by criterion key."""
 
-    metric_answers: dict[Key, Quantity] = Field(
-        default_factory=dict,
-        max_length=100,
-        description="The number each `metric` criterion asks for, e.g. {'local-spend': '62.5'}",
+    metric_answers: dict[Key, Quantity] = answers(
+        "The number each `metric` criterion asks for, e.g. {'local-spend': '62.5'}",
+        {"type": "string", "pattern": QUANTITY.pattern},
     )
-    pass_fail_answers: dict[Key, bool] = Field(
-        default_factory=dict, max_length=100, description="Yes or no to each `pass_fail` criterion"
+    pass_fail_answers: dict[Key, Flag] = answers(
+        "Yes or no to each `pass_fail` criterion", {"type": "boolean"}
     )
-    quality_responses: dict[Key, LongText] = Field(
-        default_factory=dict,
-        max_length=100,
-        description="The written answer to each `judgement` criterion",
+    quality_responses: dict[Key, LongText] = answers(
+        "The written answer to each `judgement` criterion",
+        {"type": "string", "maxLength": 10_000, "pattern": MULTI_LINE},
     )
     commitments: list[CommitmentSchema] = Field(
         default_factory=list,
@@ -121,7 +152,7 @@ class BidRead(SQLModel):
     tender_id: uuid.UUID
     supplier_id: uuid.UUID
     supplier_name: str
-    price: Decimal | None = Field(
+    price: DecimalString | None = Field(
         description="Null only for an evaluator kept from prices by the tender's blind pricing"
     )
     currency: str
@@ -130,7 +161,9 @@ class BidRead(SQLModel):
     received_at: datetime
     first_received_at: datetime
     withdrawn_at: datetime | None
-    metric_answers: dict[str, Decimal]
+    metric_answers: dict[str, DecimalString] = Field(
+        json_schema_extra={"additionalProperties": {"type": "string", "pattern": DECIMAL}}
+    )
     pass_fail_answers: dict[str, bool]
     quality_responses: dict[str, str]
     commitments: list[CommitmentSchema]

@@ -4,18 +4,29 @@ the figures derived from its spend."""
 import re
 import uuid
 from datetime import date, datetime
-from decimal import Decimal
 from enum import StrEnum
 from typing import Annotated
 
-from pydantic import AfterValidator, Field, StringConstraints
+from pydantic import AfterValidator, Field
 from sqlmodel import SQLModel
 
 from procurement.domain.capital import FundingSource, ProjectStatus
-from procurement.schemas.fields import LongText, Name, PositiveMoney, Version
+from procurement.schemas.fields import (
+    DecimalString,
+    IsoDate,
+    LongText,
+    Money,
+    Name,
+    PositiveMoney,
+    ShortName,
+    Version,
+    WholeNumber,
+    documented,
+    identifier,
+)
 
 _CODE = re.compile(r"^[A-Z0-9][A-Z0-9/_.-]{0,29}$")
-PLACE_LENGTH = 100
+PROJECT_CODE = r"^ ?[A-Za-z0-9][A-Za-z0-9/_.-]{0,29} ?$"
 MAX_TENDERS = 100
 MAX_PROFILE_YEARS = 50
 FIRST_YEAR, LAST_YEAR = 1990, 2100
@@ -31,36 +42,24 @@ def _project_code(raw: str) -> str:
     return code
 
 
-def _in_pence(value: Decimal) -> Decimal:
-    # "95000" and "95000.00" are the same amount; answer with the form a re-read returns.
-    return value.quantize(Decimal("0.01"))
-
-
 ProjectCode = Annotated[
     str,
-    StringConstraints(max_length=40),
-    AfterValidator(_project_code),
-    Field(description="Unique within the organisation, e.g. CAP-2026-014", examples=["CAP-014"]),
+    documented(
+        PROJECT_CODE,
+        max_length=32,
+        description="Unique within the organisation, e.g. CAP-2026-014",
+        examples=["CAP-014"],
+    ),
+    identifier(PROJECT_CODE, _project_code),
 ]
-
-
-def _place(value: str) -> str:
-    if len(value) > PLACE_LENGTH:
-        raise ValueError(f"Use {PLACE_LENGTH} characters or fewer")
-    return value
 
 
 def _unique(ids: list[uuid.UUID]) -> list[uuid.UUID]:
     return list(dict.fromkeys(ids))
 
 
-Place = Annotated[Name, AfterValidator(_place)]
-# A budget or forecast may be nothing yet (a proposal), unlike a funding or profile line.
-Money = Annotated[
-    Decimal,
-    Field(ge=0, max_digits=15, decimal_places=2, examples=["125000.00"]),
-    AfterValidator(_in_pence),
-]
+# A service area or ward, as the spend file names them.
+Place = ShortName
 TenderIds = Annotated[
     list[uuid.UUID],
     Field(
@@ -69,15 +68,14 @@ TenderIds = Annotated[
     ),
     AfterValidator(_unique),
 ]
-FinancialYear = Annotated[
-    int,
-    Field(
-        ge=FIRST_YEAR,
-        le=LAST_YEAR,
-        description="Named by the calendar year it starts in: 2026 is 2026/27 (April to March)",
-        examples=[2026],
-    ),
-]
+_YEARS = Field(
+    ge=FIRST_YEAR,
+    le=LAST_YEAR,
+    description="Named by the calendar year it starts in: 2026 is 2026/27 (April to March)",
+    examples=[2026],
+)
+# As typed into a form; the API takes a JSON whole number only.
+FinancialYear = Annotated[int, _YEARS]
 
 
 class FundingLine(SQLModel):
@@ -90,7 +88,7 @@ class FundingLine(SQLModel):
 class ProfileLine(SQLModel):
     """The part of the approved budget planned for one financial year."""
 
-    financial_year: FinancialYear
+    financial_year: Annotated[WholeNumber, _YEARS]
     amount: PositiveMoney
 
 
@@ -109,8 +107,8 @@ class CapitalProjectBase(SQLModel):
     service_area: Place = Field(examples=["Highways"])
     ward: Place = Field(description="Ward or locality", examples=["Castle"])
     status: ProjectStatus = ProjectStatus.PROPOSED
-    start_date: date | None = None
-    end_date: date | None = Field(default=None, description="On or after the start date")
+    start_date: IsoDate | None = None
+    end_date: IsoDate | None = Field(default=None, description="On or after the start date")
     approved_budget: Money
 
 
@@ -136,8 +134,8 @@ class CapitalProjectUpdate(SQLModel):
     service_area: Place | None = None
     ward: Place | None = None
     status: ProjectStatus | None = None
-    start_date: date | None = None
-    end_date: date | None = None
+    start_date: IsoDate | None = None
+    end_date: IsoDate | None = None
     approved_budget: Money | None = None
     forecast_outturn: Money | None = None
     variance_explanation: LongText | None = None
@@ -151,7 +149,7 @@ class CapitalProjectRead(CapitalProjectBase):
 
     id: uuid.UUID
     organisation_id: uuid.UUID
-    forecast_outturn: Decimal
+    forecast_outturn: DecimalString
     variance_explanation: str
     funding: list[FundingLine]
     profile: list[ProfileLineRead]
@@ -176,11 +174,11 @@ class LinkedContractRead(SQLModel):
     reference: str
     title: str
     supplier_name: str
-    contract_value: Decimal = Field(description="The winning bid's price")
+    contract_value: DecimalString = Field(description="The winning bid's price")
     is_local: bool
     is_sme: bool
     is_vcse: bool
-    social_value: Decimal = Field(
+    social_value: DecimalString = Field(
         description="The winning bid's commitments at the catalogue's values per unit"
     )
     awarded_on: date
@@ -191,8 +189,8 @@ class YearFiguresRead(SQLModel):
 
     financial_year: int
     label: str = Field(examples=["2026/27"])
-    budget: Decimal
-    spend: Decimal
+    budget: DecimalString
+    spend: DecimalString
 
 
 class ProjectFiguresRead(SQLModel):
@@ -204,43 +202,43 @@ class ProjectFiguresRead(SQLModel):
     service_area: str
     ward: str
     status: ProjectStatus
-    approved_budget: Decimal
-    forecast_outturn: Decimal
+    approved_budget: DecimalString
+    forecast_outturn: DecimalString
     funding: list[FundingLine]
     years: list[YearFiguresRead]
-    spend_to_date: Decimal
-    percent_spent: Decimal
-    variance: Decimal = Field(description="Forecast outturn less budget; above 0 is adverse")
-    variance_percent: Decimal
+    spend_to_date: DecimalString
+    percent_spent: DecimalString
+    variance: DecimalString = Field(description="Forecast outturn less budget; above 0 is adverse")
+    variance_percent: DecimalString
     variance_flag: VarianceFlag
     variance_explanation: str
     needs_explanation: bool = Field(
         description="The variance is over 10% of the budget and nothing explains it"
     )
-    slippage: Decimal = Field(
+    slippage: DecimalString = Field(
         description="Budget profiled up to this financial year but not yet spent"
     )
-    local_spend: Decimal
-    sme_vcse_spend: Decimal
-    local_share: Decimal
-    social_value_committed: Decimal
+    local_spend: DecimalString
+    sme_vcse_spend: DecimalString
+    local_share: DecimalString
+    social_value_committed: DecimalString
     linked: list[LinkedContractRead]
 
 
 class ProgrammeTotalsRead(SQLModel):
     """The whole programme's figures on a date."""
 
-    approved_budget: Decimal
-    forecast_outturn: Decimal
-    spend_to_date: Decimal
-    percent_spent: Decimal
-    variance: Decimal
-    variance_percent: Decimal
-    slippage: Decimal
-    local_spend: Decimal
-    sme_vcse_spend: Decimal
-    local_share: Decimal
-    social_value_committed: Decimal = Field(
+    approved_budget: DecimalString
+    forecast_outturn: DecimalString
+    spend_to_date: DecimalString
+    percent_spent: DecimalString
+    variance: DecimalString
+    variance_percent: DecimalString
+    slippage: DecimalString
+    local_spend: DecimalString
+    sme_vcse_spend: DecimalString
+    local_share: DecimalString
+    social_value_committed: DecimalString = Field(
         description="Each contract counted once, however many schemes it delivers"
     )
 

@@ -1,12 +1,20 @@
 """Criteria tree shapes, as the API and the database hold them, and their engine form."""
 
 from decimal import Decimal
-from typing import Annotated, Any
+from typing import Annotated
 
-from pydantic import Field, StringConstraints
+from pydantic import AfterValidator, Field
 from sqlmodel import SQLModel
 
-from procurement.schemas.fields import LongText, Name
+from procurement.schemas.fields import (
+    AS_PLAIN_TEXT,
+    DecimalText,
+    LongText,
+    Name,
+    ShortText,
+    documented,
+    refusing,
+)
 from scoring.bids import DEFAULT_TIE_BREAK, EvaluationRules, TieBreak
 from scoring.criteria import (
     CriteriaTree,
@@ -21,34 +29,72 @@ from scoring.criteria import (
     SocialValueMode,
 )
 
-
-def _num(**constraints: Any) -> Any:
-    """A Decimal field's constraints, documented as a number or a numeric string.
-
-    Requests may send either; responses always carry decimals as strings, so they stay exact.
-    """
-    return Field(json_schema_extra={"type": ["number", "string"]}, **constraints)
-
+KEY = r"^[a-z0-9][a-z0-9_-]{0,39}$"
+MEASURE_CODE = r"^ *[A-Za-z0-9][A-Za-z0-9._-]{0,19} *$"
+PERCENT = DecimalText(2, 2, up_to=100)
+SCALE_POINTS = DecimalText(3, 2, up_to=1000)
+POSITIVE_POINTS = DecimalText(3, 2, positive=True, up_to=1000)
+QUANTITY = DecimalText(12, 4, signed=True, up_to=10**12)
+POSITIVE_QUANTITY = DecimalText(12, 4, positive=True, up_to=10**12)
+TOLERANCE = DecimalText(1, 4, up_to=10)
 
 Key = Annotated[
     str,
-    StringConstraints(pattern=r"^[a-z0-9][a-z0-9_-]{0,39}$"),
-    Field(description="Lower-case letters, digits, - and _, e.g. q1-method"),
+    documented(KEY, description="Lower-case letters, digits, - and _, e.g. q1-method"),
+    refusing(
+        KEY, "Use up to 40 lower-case letters, digits, - and _, starting with a letter or digit"
+    ),
+    AfterValidator(str.strip),
 ]
 MeasureCode = Annotated[
     str,
-    # The pattern is checked before the upper-casing, so it admits lower case too.
-    StringConstraints(
-        strip_whitespace=True, to_upper=True, pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]{0,19}$"
-    ),
-    Field(description="A measure code from the catalogue, e.g. JOB-LOCAL"),
+    documented(MEASURE_CODE, description="A measure code from the catalogue, e.g. JOB-LOCAL"),
+    refusing(MEASURE_CODE, "Use up to 20 letters, digits, '.', '-' and '_'"),
+    # Matched before it is upper-cased, so lower case is accepted too.
+    AfterValidator(lambda code: code.strip().upper()),
 ]
 Weight = Annotated[
-    Decimal, _num(ge=0, le=100, max_digits=5, decimal_places=2, description="Percent")
+    Decimal,
+    PERCENT.documented("25", "Percent, from 0 to 100"),
+    PERCENT.check,
+    AS_PLAIN_TEXT,
+    DecimalText,
 ]
-ScalePoints = Annotated[Decimal, _num(ge=0, le=1000, max_digits=6, decimal_places=2)]
-Quantity = Annotated[Decimal, _num(ge=-(10**12), le=10**12, max_digits=18, decimal_places=4)]
-ShortText = Annotated[str, StringConstraints(strip_whitespace=True, max_length=40)]
+ScalePoints = Annotated[
+    Decimal,
+    SCALE_POINTS.documented("3", "From 0 to 1000, to 2 decimal places"),
+    SCALE_POINTS.check,
+    AS_PLAIN_TEXT,
+    DecimalText,
+]
+PositivePoints = Annotated[
+    Decimal,
+    POSITIVE_POINTS.documented("5", "Above 0, up to 1000, to 2 decimal places"),
+    POSITIVE_POINTS.check,
+    AS_PLAIN_TEXT,
+    DecimalText,
+]
+Quantity = Annotated[
+    Decimal,
+    QUANTITY.documented("62.5", "Up to a million million either way, to 4 decimal places"),
+    QUANTITY.check,
+    AS_PLAIN_TEXT,
+    DecimalText,
+]
+PositiveQuantity = Annotated[
+    Decimal,
+    POSITIVE_QUANTITY.documented("12", "Above 0, to 4 decimal places"),
+    POSITIVE_QUANTITY.check,
+    AS_PLAIN_TEXT,
+    DecimalText,
+]
+Tolerance = Annotated[
+    Decimal,
+    TOLERANCE.documented("0.01", "From 0 to 10, to 4 decimal places"),
+    TOLERANCE.check,
+    AS_PLAIN_TEXT,
+    DecimalText,
+]
 
 
 class ScaleLevelSchema(SQLModel):
@@ -62,7 +108,7 @@ class ScaleLevelSchema(SQLModel):
 class ScaleSchema(SQLModel):
     """A judgement scale from 0 to `maximum`."""
 
-    maximum: Annotated[Decimal, _num(gt=0, le=1000, max_digits=6, decimal_places=2)]
+    maximum: PositivePoints
     levels: list[ScaleLevelSchema] = Field(default_factory=list, max_length=101)
 
 
@@ -76,7 +122,7 @@ class CriterionSchema(SQLModel):
     question: LongText = ""
     scale: ScaleSchema | None = None
     minimum_score: ScalePoints | None = None
-    zero_at_percent_above: Annotated[Decimal, _num(gt=0, le=1000, decimal_places=2)] | None = None
+    zero_at_percent_above: PositivePoints | None = None
     direction: MetricDirection = MetricDirection.HIGHER_IS_BETTER
     metric_mode: MetricMode = MetricMode.RELATIVE
     floor: Quantity | None = None
@@ -154,10 +200,10 @@ class TreeIssueRead(SQLModel):
 class EvaluationRulesSchema(SQLModel):
     """A tender's evaluation settings."""
 
-    abnormally_low_percent: Annotated[Decimal, _num(ge=0, le=100, decimal_places=2)] = Decimal(20)
-    tie_tolerance: Annotated[Decimal, _num(ge=0, le=10, decimal_places=4)] = Decimal("0.01")
+    abnormally_low_percent: Weight = Decimal(20)
+    tie_tolerance: Tolerance = Decimal("0.01")
     tie_break: list[TieBreak] = Field(default_factory=lambda: list(DEFAULT_TIE_BREAK), max_length=4)
-    spread_threshold: Annotated[Decimal, _num(ge=0, le=1000, decimal_places=2)] = Decimal(2)
+    spread_threshold: ScalePoints = Decimal(2)
 
     def to_engine(self) -> EvaluationRules:
         """The engine's frozen form of these rules."""

@@ -1,33 +1,20 @@
 """Evaluation results and their sensitivity, as the API shows them (decimals as strings)."""
 
 import uuid
-from collections.abc import Callable
 from datetime import datetime
-from decimal import Decimal
 from typing import Annotated
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field
 
-from procurement.schemas.fields import LongText
+from procurement.schemas.fields import DecimalString, RequiredText, required_text
 from scoring.criteria import GroupKind, Method
 from scoring.results import FlagKind
-
-
-def given(message: str) -> Callable[[str], str]:
-    """A validator refusing blank text with the message (for text that must be given)."""
-
-    def check(value: str) -> str:
-        if not value:
-            raise ValueError(message)
-        return value
-
-    return check
 
 
 class BidExclusion(BaseModel):
     """Why a bid is taken out of the evaluation."""
 
-    reason: Annotated[LongText, AfterValidator(given("Enter why the bid is excluded"))] = Field(
+    reason: Annotated[RequiredText, required_text("Enter why the bid is excluded")] = Field(
         examples=["Submitted after the deadline"]
     )
 
@@ -52,10 +39,12 @@ class CriterionScoreRead(_FromEngine):
     criterion_name: str
     group_key: str
     method: Method
-    raw: Decimal | None = Field(description="The number the method starts from")
-    normalised: Decimal = Field(description="The share of the criterion's points earned, 0 to 1")
-    weighted: Decimal = Field(description="The points earned, out of max_points")
-    max_points: Decimal
+    raw: DecimalString | None = Field(description="The number the method starts from")
+    normalised: DecimalString = Field(
+        description="The share of the criterion's points earned, 0 to 1"
+    )
+    weighted: DecimalString = Field(description="The points earned, out of max_points")
+    max_points: DecimalString
     explanation: str
     notes: list[str]
 
@@ -66,8 +55,8 @@ class GroupScoreRead(_FromEngine):
     group_key: str
     name: str
     kind: GroupKind
-    points: Decimal
-    max_points: Decimal
+    points: DecimalString
+    max_points: DecimalString
     explanation: str
 
 
@@ -76,8 +65,8 @@ class BidResultRead(_FromEngine):
 
     bid_id: uuid.UUID
     supplier_name: str
-    price: Decimal
-    total: Decimal
+    price: DecimalString
+    total: DecimalString
     rank: int | None
     eligible: bool
     total_explanation: str
@@ -102,9 +91,9 @@ class WeightIntervalRead(_FromEngine):
 
     group_key: str
     group_name: str
-    current: Decimal
-    lower: Decimal
-    upper: Decimal
+    current: DecimalString
+    lower: DecimalString
+    upper: DecimalString
     explanation: str
     lower_rival_id: uuid.UUID | None = None
     upper_rival_id: uuid.UUID | None = None

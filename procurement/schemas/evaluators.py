@@ -10,19 +10,9 @@ from sqlmodel import SQLModel
 
 from procurement.domain.evaluation import ConflictDecision, Declaration
 from procurement.schemas.criteria import Key
-from procurement.schemas.fields import LongText, Version
+from procurement.schemas.fields import LongText, RequiredText, Version
 
 MAX_GROUPS = 20
-
-
-def _filled_in(text: str) -> str:
-    if not text:
-        raise ValueError("Enter some text; this cannot be left blank")
-    return text
-
-
-# Free text that must say something: blanks and whitespace alone are refused.
-RequiredText = Annotated[LongText, AfterValidator(_filled_in)]
 GroupKeys = Annotated[
     list[Key],
     Field(

@@ -6,11 +6,19 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import Annotated
 
-from pydantic import AfterValidator, Field
+from pydantic import Field
 from sqlmodel import SQLModel
 
 from procurement.schemas.criteria import MeasureCode
-from procurement.schemas.fields import LongText, Version
+from procurement.schemas.fields import (
+    AS_PLAIN_TEXT,
+    DecimalString,
+    DecimalText,
+    IsoDate,
+    RequiredText,
+    ShortRequiredText,
+    Version,
+)
 
 
 class MeasureTheme(StrEnum):
@@ -23,33 +31,17 @@ class MeasureTheme(StrEnum):
     INNOVATION = "innovation"
 
 
-def _text(what: str, most: int) -> AfterValidator:
-    def check(value: str) -> str:
-        if not value:
-            raise ValueError(f"Enter {what}")
-        if len(value) > most:
-            raise ValueError(f"Use {most} characters or fewer")
-        return value
-
-    return AfterValidator(check)
-
-
-Description = Annotated[LongText, _text("a description", 2000)]
+Description = Annotated[RequiredText, Field(max_length=2000)]
 Unit = Annotated[
-    LongText,
-    _text("the unit", 40),
-    Field(description="What one unit is, e.g. 'hour' or 'tonne CO2e'"),
+    ShortRequiredText, Field(description="What one unit is, e.g. 'hour' or 'tonne CO2e'")
 ]
+VALUE_PER_UNIT = DecimalText(10, 2, positive=True)
 ValuePerUnit = Annotated[
     Decimal,
-    Field(
-        gt=0,
-        max_digits=12,
-        decimal_places=2,
-        description="Pounds of social value per unit",
-        examples=["36.50"],
-        json_schema_extra={"type": ["number", "string"]},
-    ),
+    VALUE_PER_UNIT.documented("36.50", "Pounds of social value per unit"),
+    VALUE_PER_UNIT.check,
+    AS_PLAIN_TEXT,
+    DecimalText,
 ]
 
 
@@ -57,13 +49,13 @@ class MeasureValueCreate(SQLModel):
     """A value per unit, in force from a date until a later value replaces it."""
 
     value_per_unit: ValuePerUnit
-    effective_from: date
+    effective_from: IsoDate
 
 
 class MeasureValueRead(SQLModel):
     """One dated value of a measure."""
 
-    value_per_unit: Decimal
+    value_per_unit: DecimalString
     effective_from: date
     created_at: datetime
 
@@ -76,7 +68,7 @@ class MeasureCreate(SQLModel):
     description: Description
     unit: Unit
     value_per_unit: ValuePerUnit
-    effective_from: date
+    effective_from: IsoDate
 
 
 class MeasureUpdate(SQLModel):
@@ -96,7 +88,7 @@ class MeasureRead(SQLModel):
     theme: MeasureTheme
     description: str
     unit: str
-    current_value: Decimal | None = Field(
+    current_value: DecimalString | None = Field(
         description="The value in force today; null while every value is still to come"
     )
     current_effective_from: date | None

@@ -5,10 +5,18 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Annotated
 
-from pydantic import AfterValidator, EmailStr, Field, field_validator
+from pydantic import AfterValidator, Field, field_validator
 from sqlmodel import SQLModel
 
-from procurement.schemas.fields import AreaCode, Name, Password, Version
+from procurement.schemas.fields import (
+    AS_PLAIN_TEXT,
+    AreaCode,
+    DecimalText,
+    Email,
+    Name,
+    Password,
+    Version,
+)
 from scoring.validation import Severity
 
 
@@ -17,19 +25,18 @@ def _to_hundredths(value: Decimal) -> Decimal:
     return value.quantize(Decimal("0.01"))
 
 
+# Sent as a string, or as a whole number (which earlier clients send); answered as a string.
+_PERCENT = DecimalText(2, 2, up_to=100, whole_numbers=(0, 100))
 SocialValueMinimum = Annotated[
     Decimal,
-    Field(
-        ge=0,
-        le=100,
-        max_digits=5,
-        decimal_places=2,
-        description="The least % of the award weight social value, localism and environment "
-        "must take together",
-        # Sent as a number or a string; answered as a string, like every decimal.
-        json_schema_extra={"type": ["number", "string"]},
+    _PERCENT.documented(
+        "10",
+        "The least % of the award weight social value, localism and environment must take together",
     ),
+    _PERCENT.check,
     AfterValidator(_to_hundredths),
+    AS_PLAIN_TEXT,
+    DecimalText,
 ]
 
 
@@ -61,7 +68,7 @@ class OrganisationBase(SQLModel):
 class FirstAdministrator(SQLModel):
     """The account that will run a newly onboarded organisation."""
 
-    email: EmailStr
+    email: Email
     full_name: Name
     password: Password
 

@@ -4,15 +4,14 @@ publication: a correction is a new version."""
 
 import uuid
 from datetime import date, datetime
-from decimal import Decimal
 from enum import StrEnum
 from typing import Annotated
 
-from pydantic import AfterValidator, Field, StringConstraints
+from pydantic import AfterValidator, Field
 from sqlmodel import SQLModel
 
 from procurement.domain.capital import Period
-from procurement.schemas.fields import LongText, Name
+from procurement.schemas.fields import DecimalString, Name, RequiredText, documented, refusing
 
 
 class PublicationFileKind(StrEnum):
@@ -33,6 +32,8 @@ MEDIA_TYPES = {
     PublicationFileKind.CSV: "text/csv",
     PublicationFileKind.JSON: "application/json",
 }
+# The files' types other than JSON, whose answers are documented as files.
+FILE_MEDIA_TYPES = sorted(set(MEDIA_TYPES.values()) - {"application/json"})
 # The kinds served at `<publication>.<extension>`; the archive has a path of its own.
 BY_EXTENSION = {
     "pdf": PublicationFileKind.PDF,
@@ -60,10 +61,18 @@ def _period_label(text: str) -> str:
     return Period.parse(text.upper()).label
 
 
+# A financial year runs into the next calendar year: "2026/27", never "2026/28".
+_YEARS = "|".join(f"{year:02d}/{(year + 1) % 100:02d}" for year in range(100))
+PERIOD = rf"^ ?(1[0-9]|20|21)({_YEARS})( [Qq][1-4])? ?$"
 PeriodLabel = Annotated[
-    str, StringConstraints(strip_whitespace=True, max_length=20), AfterValidator(_period_label)
+    str,
+    documented(PERIOD, max_length=20),
+    refusing(
+        PERIOD, 'Write the period as a financial year or one of its quarters, e.g. "2026/27 Q2"'
+    ),
+    AfterValidator(_period_label),
 ]
-CorrectionNote = Annotated[LongText, StringConstraints(min_length=1)]
+CorrectionNote = RequiredText
 
 
 class PublicationCreate(SQLModel):
@@ -102,14 +111,14 @@ class PublicationTotals(SQLModel):
     """The programme's totals as published (percentages out of 100)."""
 
     project_count: int
-    approved_budget: Decimal
-    forecast_outturn: Decimal
-    spend_to_date: Decimal
-    variance: Decimal = Field(description="Forecast outturn less approved budget")
-    slippage: Decimal
-    local_spend: Decimal
-    local_share: Decimal = Field(description="Local spend as a % of spend to date")
-    social_value_committed: Decimal
+    approved_budget: DecimalString
+    forecast_outturn: DecimalString
+    spend_to_date: DecimalString
+    variance: DecimalString = Field(description="Forecast outturn less approved budget")
+    slippage: DecimalString
+    local_spend: DecimalString
+    local_share: DecimalString = Field(description="Local spend as a % of spend to date")
+    social_value_committed: DecimalString
 
 
 class PublicationRead(SQLModel):

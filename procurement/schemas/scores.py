@@ -9,7 +9,7 @@ from pydantic import AfterValidator, Field
 from sqlmodel import SQLModel
 
 from procurement.schemas.criteria import Key, ScalePoints
-from procurement.schemas.evaluators import RequiredText
+from procurement.schemas.fields import DecimalString, RequiredText, WholeNumber
 
 MAX_SCORES_PER_SAVE = 100
 CENTS = Decimal("0.01")
@@ -28,7 +28,7 @@ class ScoreInput(SQLModel):
     criterion_key: Key
     value: ScoreValue
     rationale: RequiredText = Field(description="Why the bid earns this score")
-    version: int | None = Field(
+    version: WholeNumber | None = Field(
         default=None, ge=1, description="The version you read; null for a new score"
     )
 
@@ -48,7 +48,7 @@ class ScoreRead(SQLModel):
     criterion_key: str
     evaluator_id: uuid.UUID
     evaluator_name: str
-    value: Decimal
+    value: DecimalString
     rationale: str
     submitted_at: datetime | None = Field(description="Null while the score is a draft")
     updated_at: datetime
@@ -99,7 +99,7 @@ class ModerationSave(SQLModel):
     criterion_key: Key
     value: ScoreValue
     note: RequiredText = Field(description="Why this is the consensus: kept on the record")
-    version: int | None = Field(default=None, ge=1)
+    version: WholeNumber | None = Field(default=None, ge=1)
 
 
 class ConsensusRead(SQLModel):
@@ -108,7 +108,7 @@ class ConsensusRead(SQLModel):
     id: uuid.UUID
     bid_id: uuid.UUID
     criterion_key: str
-    value: Decimal
+    value: DecimalString
     note: str
     moderated_by_id: uuid.UUID
     moderated_by_name: str
@@ -121,7 +121,7 @@ class ModerationScore(SQLModel):
 
     evaluator_id: uuid.UUID
     evaluator_name: str
-    value: Decimal
+    value: DecimalString
     rationale: str
     submitted_at: datetime
 
@@ -133,9 +133,11 @@ class ModerationItem(SQLModel):
     supplier_name: str
     criterion_key: str
     criterion_name: str
-    scale_maximum: Decimal
+    scale_maximum: DecimalString
     scores: list[ModerationScore]
-    mean: Decimal | None = Field(description="The mean of the scores, to 2 places; null if none")
+    mean: DecimalString | None = Field(
+        description="The mean of the scores, to 2 places; null if none"
+    )
     spread_flagged: bool = Field(
         description="Whether the scoring engine flags the evaluators' scores as too far apart"
     )

@@ -3,10 +3,11 @@ system's "spend over £500" file that bring them in."""
 
 import uuid
 from datetime import date, datetime
-from decimal import Decimal
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
+
+from procurement.schemas.fields import DecimalString
 
 # The values of procurement.models.spend.ImportStatus (shapes may not import the tables).
 ImportState = Literal["running", "succeeded", "failed"]
@@ -25,7 +26,7 @@ class SpendTransactionRead(BaseModel):
     service_area: str
     beneficiary: str
     purpose: str
-    amount: Decimal = Field(examples=["12500.00"])
+    amount: DecimalString = Field(examples=["12500.00"])
 
 
 class ImportProblem(BaseModel):

@@ -6,7 +6,7 @@ from datetime import datetime
 from pydantic import Field
 from sqlmodel import SQLModel
 
-from procurement.schemas.fields import CompanyNumber, Name, Postcode, Version
+from procurement.schemas.fields import CompanyNumber, Flag, Name, Postcode, Version
 
 
 class SupplierBase(SQLModel):
@@ -17,8 +17,8 @@ class SupplierBase(SQLModel):
         default=None, description="Eight characters, e.g. 01234567 or SC123456"
     )
     postcode: Postcode = Field(description="UK postcode of the supplier's operating address")
-    is_sme: bool = Field(default=False, description="Small or medium-sized enterprise")
-    is_vcse: bool = Field(default=False, description="Voluntary, community or social enterprise")
+    is_sme: Flag = Field(default=False, description="Small or medium-sized enterprise")
+    is_vcse: Flag = Field(default=False, description="Voluntary, community or social enterprise")
 
 
 class SupplierCreate(SupplierBase):
@@ -32,8 +32,8 @@ class SupplierUpdate(SQLModel):
     name: Name | None = None
     companies_house_number: CompanyNumber | None = None
     postcode: Postcode | None = None
-    is_sme: bool | None = None
-    is_vcse: bool | None = None
+    is_sme: Flag | None = None
+    is_vcse: Flag | None = None
 
 
 class SupplierRead(SupplierBase):

@@ -2,7 +2,6 @@
 
 import uuid
 from datetime import date, datetime
-from decimal import Decimal
 from enum import StrEnum
 
 from pydantic import Field, field_validator
@@ -12,6 +11,8 @@ from procurement.domain.lifecycle import TenderStatus
 from procurement.schemas.fields import (
     CpvCode,
     Currency,
+    DecimalString,
+    Flag,
     LongText,
     Name,
     PositiveMoney,
@@ -39,7 +40,7 @@ class TenderBase(SQLModel):
     estimated_value: PositiveMoney
     currency: Currency = "GBP"
     submission_deadline: UtcDateTime
-    blind_pricing: bool = Field(default=True, description=BLIND_PRICING)
+    blind_pricing: Flag = Field(default=True, description=BLIND_PRICING)
 
     @field_validator("cpv_codes")
     @classmethod
@@ -62,7 +63,7 @@ class TenderUpdate(SQLModel):
     estimated_value: PositiveMoney | None = None
     currency: Currency | None = None
     submission_deadline: UtcDateTime | None = None
-    blind_pricing: bool | None = Field(default=None, description=BLIND_PRICING)
+    blind_pricing: Flag | None = Field(default=None, description=BLIND_PRICING)
 
     @field_validator("cpv_codes")
     @classmethod
@@ -79,7 +80,7 @@ class TenderRead(SQLModel):
     title: str
     description: str
     cpv_codes: list[str]
-    estimated_value: Decimal
+    estimated_value: DecimalString
     currency: str
     submission_deadline: datetime
     status: TenderStatus

@@ -1,7 +1,6 @@
 """A tender's award criteria, the running sums while they are edited, and what bids must answer."""
 
 import uuid
-from decimal import Decimal
 
 from pydantic import Field
 from sqlmodel import SQLModel
@@ -12,7 +11,7 @@ from procurement.schemas.criteria import (
     ScaleLevelSchema,
     TreeIssueRead,
 )
-from procurement.schemas.fields import Version
+from procurement.schemas.fields import DecimalString, Version
 from scoring.criteria import MetricDirection
 
 
@@ -56,8 +55,8 @@ class CriteriaCheck(SQLModel):
     """What is wrong with a tree, and the sum of the weights at each level."""
 
     issues: list[TreeIssueRead]
-    group_total: Decimal = Field(description="The sum of the group weights (must be 100)")
-    criteria_totals: dict[str, Decimal] = Field(
+    group_total: DecimalString = Field(description="The sum of the group weights (must be 100)")
+    criteria_totals: dict[str, DecimalString] = Field(
         description="Per group key, the sum of its criteria's weights (each must be 100)"
     )
 
@@ -86,7 +85,7 @@ class QualityQuestion(SQLModel):
     key: str
     name: str
     question: str
-    scale_maximum: Decimal | None = Field(description="Null until the criterion has a scale")
+    scale_maximum: DecimalString | None = Field(description="Null until the criterion has a scale")
     levels: list[ScaleLevelSchema]
 
 
@@ -96,7 +95,7 @@ class RequestedMeasure(SQLModel):
     code: str
     description: str
     unit: str
-    value_per_unit: Decimal | None = Field(
+    value_per_unit: DecimalString | None = Field(
         description="Pounds per unit in force for the tender; null if the catalogue has none"
     )
 

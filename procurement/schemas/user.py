@@ -3,17 +3,39 @@
 import uuid
 from datetime import datetime
 
-from pydantic import EmailStr, Field, ValidationInfo, field_validator
+from pydantic import ConfigDict, Field, ValidationInfo, field_validator
+from pydantic.config import JsonDict
 from sqlmodel import SQLModel
 
 from procurement.domain.roles import Role
-from procurement.schemas.fields import Name, Password, Version
+from procurement.schemas.fields import Email, Flag, Name, Password, Version
+
+# supplier_id is required for, and only for, the supplier role: stated in the schema too.
+_SUPPLIER_LINK: JsonDict = {
+    "oneOf": [
+        {
+            "properties": {
+                "role": {"const": Role.SUPPLIER.value},
+                "supplier_id": {"type": "string", "format": "uuid"},
+            },
+            "required": ["supplier_id"],
+        },
+        {
+            "properties": {
+                "role": {"enum": [role.value for role in Role if role is not Role.SUPPLIER]},
+                "supplier_id": {"type": "null"},
+            },
+        },
+    ]
+}
 
 
 class UserBase(SQLModel):
     """Fields an administrator sets for a user."""
 
-    email: EmailStr
+    model_config = ConfigDict(json_schema_extra=_SUPPLIER_LINK)  # type: ignore[assignment]
+
+    email: Email
     full_name: Name
     role: Role
     supplier_id: uuid.UUID | None = Field(
@@ -47,7 +69,7 @@ class UserUpdate(SQLModel):
 
     version: Version
     full_name: Name | None = None
-    is_active: bool | None = None
+    is_active: Flag | None = None
     password: Password | None = None
 
 

@@ -36,6 +36,7 @@ from procurement.web.forms import (
     money_text,
     perform,
     read_form,
+    whole_number,
 )
 from procurement.web.rendering import Req, flash, render, see_other
 
@@ -57,6 +58,8 @@ ResultT = TypeVar("ResultT")
 def _bid_data(values: Mapping[str, str], *names: str) -> dict[str, Any]:
     """The schema input: the price as a plain number, and any other named fields given."""
     data: dict[str, Any] = {name: values[name] for name in names if values.get(name)}
+    if "version" in data:
+        data["version"] = whole_number(data["version"])
     if values.get("price"):
         data["price"] = money_text(values["price"])
     return data

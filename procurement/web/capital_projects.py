@@ -27,10 +27,9 @@ from procurement.schemas.capital_project import (
     CapitalProjectRead,
     CapitalProjectUpdate,
     FinancialYear,
-    Money,
     VarianceFlag,
 )
-from procurement.schemas.fields import PositiveMoney
+from procurement.schemas.fields import Money, PositiveMoney
 from procurement.services.capital_projects import (
     SOURCE_NAMES,
     CapitalProjectService,
@@ -49,6 +48,7 @@ from procurement.web.forms import (
     money_text,
     present,
     read_form,
+    whole_number,
 )
 from procurement.web.lists import PageNumber, Search
 from procurement.web.measures import DateInput
@@ -384,7 +384,7 @@ class CapitalProjectPages(Controller):
             change = CapitalProjectUpdate.model_validate(
                 {
                     **details.model_dump(exclude={"variance_explanation"}),
-                    "version": values.get("version"),
+                    "version": whole_number(values.get("version")),
                 }
             )
             return await capital_projects.update(project_id, change)
@@ -452,8 +452,10 @@ class CapitalProjectPages(Controller):
         outcome = await attempt(
             VARIANCE_FORM,
             CapitalProjectUpdate,
-            present(values, "version", "variance_explanation")
-            | {"variance_explanation": values.get("variance_explanation", "")},
+            {
+                "version": whole_number(values.get("version")),
+                "variance_explanation": values.get("variance_explanation", ""),
+            },
             lambda change: capital_projects.update(project_id, change),
         )
         if outcome.result is None:

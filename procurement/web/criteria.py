@@ -33,7 +33,16 @@ from procurement.web.criteria_form import (
     TreeRows,
     running_sums,
 )
-from procurement.web.forms import ErrorItem, FieldSpec, Form, FormSpec, attempt, present, read_form
+from procurement.web.forms import (
+    ErrorItem,
+    FieldSpec,
+    Form,
+    FormSpec,
+    attempt,
+    present,
+    read_form,
+    whole_number,
+)
 from procurement.web.rendering import Req, flash, render, see_other
 
 EDIT = "pages/criteria/edit.html"
@@ -188,12 +197,13 @@ class CriteriaPages(Controller):
         rows = TreeRows.from_values(values)
         command = values.get(COMMAND_FIELD, "save")
         kept = {"version": values.get("version", "")}
+        version = {"version": whole_number(kept["version"])}
         if rows.apply(command) or command == "check":
             return await page.show(rows, Form(rows.values() | kept))
         draft = rows.draft()
 
         async def save(tree: CriteriaTreeSchema) -> TenderCriteriaRead:
-            change = TenderCriteriaUpdate.model_validate({"tree": tree, **kept})
+            change = TenderCriteriaUpdate.model_validate({"tree": tree, **version})
             return await page.criteria.replace(page.tender_id, change)
 
         outcome = await attempt(
@@ -217,7 +227,7 @@ class CriteriaPages(Controller):
         outcome = await attempt(
             COPY_FORM,
             CopyTemplate,
-            present(values, "template_id", "version"),
+            present(values, "template_id") | {"version": whole_number(values.get("version"))},
             lambda copy: page.criteria.copy_template(
                 page.tender_id, copy.template_id, copy.version
             ),

@@ -24,6 +24,7 @@ from procurement.web.forms import (
     perform,
     present,
     read_form,
+    whole_number,
 )
 from procurement.web.rendering import Req, flash, render, see_other
 
@@ -182,7 +183,7 @@ class EvaluatorPages(Controller):
         values = await read_form(request)
         data: dict[str, Any] = {
             "allowed_bid_ids": _group_keys(values, "bid-"),
-            "version": values.get("version"),
+            "version": whole_number(values.get("version")),
             **present(values, "decision", "note"),
         }
         outcome = await attempt(

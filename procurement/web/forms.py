@@ -195,6 +195,12 @@ async def read_form(request: Request[Any, Any, Any]) -> dict[str, str]:
     }
 
 
+def whole_number(text: str | None) -> int | str | None:
+    """A whole number from a form field, as the schemas take it (JSON numbers, not text);
+    anything else is passed on as it is, for the schema to refuse."""
+    return int(text) if text and text.isascii() and text.isdigit() else text
+
+
 def present(values: Mapping[str, str], *names: str) -> dict[str, str]:
     """The named fields that were filled in; blank ones are left out, so schemas say missing."""
     return {name: values[name] for name in names if values.get(name)}

@@ -33,6 +33,7 @@ from procurement.web.forms import (
     money_text,
     present,
     read_form,
+    whole_number,
 )
 from procurement.web.lists import PageNumber, Search, list_page
 from procurement.web.rendering import (
@@ -229,7 +230,8 @@ class MeasurePages(Controller):
         outcome = await attempt(
             WORDING_FORM,
             MeasureUpdate,
-            present(values, "theme", "description", "unit", "version"),
+            present(values, "theme", "description", "unit")
+            | {"version": whole_number(values.get("version"))},
             lambda change: page.measures.update(measure_id, change),
         )
         if outcome.result is None:

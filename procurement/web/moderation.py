@@ -13,7 +13,15 @@ from procurement.schemas.scores import ModerationItem, ModerationSave
 from procurement.services.moderation import ModerationService
 from procurement.services.tenders import TenderService
 from procurement.web.access import requires
-from procurement.web.forms import FieldSpec, Form, FormSpec, attempt, present, read_form
+from procurement.web.forms import (
+    FieldSpec,
+    Form,
+    FormSpec,
+    attempt,
+    present,
+    read_form,
+    whole_number,
+)
 from procurement.web.rendering import Req, flash, render, see_other
 
 CONSENSUS_FORM = FormSpec(
@@ -95,7 +103,7 @@ class ModerationPages(Controller):
         data: dict[str, Any] = {
             "bid_id": bid_id,
             "criterion_key": criterion_key,
-            "version": values.get("version") or None,
+            "version": whole_number(values.get("version")) or None,
             **present(values, "value", "note"),
         }
         outcome = await attempt(

@@ -22,7 +22,16 @@ from procurement.services.evaluators import EvaluatorService
 from procurement.services.scores import ScoreService
 from procurement.services.tenders import TenderService
 from procurement.web.access import requires
-from procurement.web.forms import ErrorItem, FieldSpec, Form, FormSpec, attempt, perform, read_form
+from procurement.web.forms import (
+    ErrorItem,
+    FieldSpec,
+    Form,
+    FormSpec,
+    attempt,
+    perform,
+    read_form,
+    whole_number,
+)
 from procurement.web.rendering import Req, flash, render, see_other
 
 DECLARATION_FORM = FormSpec(
@@ -151,7 +160,7 @@ class ScoringPages(Controller):
     ) -> Template | Redirect:
         """Record the evaluator's declaration."""
         values = await read_form(request)
-        data: dict[str, Any] = {"version": values.get("version")}
+        data: dict[str, Any] = {"version": whole_number(values.get("version"))}
         if values.get("declaration"):
             data["declaration"] = values["declaration"]
         if values.get("declaration") == "interest":

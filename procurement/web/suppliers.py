@@ -14,7 +14,16 @@ from procurement.principal import Principal
 from procurement.schemas.supplier import SupplierCreate, SupplierRead, SupplierUpdate
 from procurement.services.suppliers import SupplierService
 from procurement.web.access import requires
-from procurement.web.forms import FieldSpec, Form, FormSpec, attempt, is_checked, present, read_form
+from procurement.web.forms import (
+    FieldSpec,
+    Form,
+    FormSpec,
+    attempt,
+    is_checked,
+    present,
+    read_form,
+    whole_number,
+)
 from procurement.web.rendering import (
     PAGE_SIZE,
     Req,
@@ -130,7 +139,7 @@ class SupplierPages(Controller):
 
         async def save(details: SupplierCreate) -> SupplierRead:
             change = SupplierUpdate.model_validate(
-                {**details.model_dump(), "version": values.get("version")}
+                {**details.model_dump(), "version": whole_number(values.get("version"))}
             )
             return await suppliers.update(supplier_id, change)
 

@@ -38,6 +38,7 @@ from procurement.web.forms import (
     present,
     read_form,
     split_codes,
+    whole_number,
 )
 from procurement.web.rendering import (
     PAGE_SIZE,
@@ -246,7 +247,7 @@ class TenderPages(Controller):
 
         async def save(draft: TenderCreate) -> TenderRead:
             change = TenderUpdate.model_validate(
-                {**draft.model_dump(), "version": values.get("version")}
+                {**draft.model_dump(), "version": whole_number(values.get("version"))}
             )
             return await tenders.update(tender_id, change)
 

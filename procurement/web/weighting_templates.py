@@ -35,7 +35,7 @@ from procurement.web.criteria_form import (
     GroupRow,
     TreeRows,
 )
-from procurement.web.forms import ErrorItem, FieldSpec, Form, attempt, read_form
+from procurement.web.forms import ErrorItem, FieldSpec, Form, attempt, read_form, whole_number
 from procurement.web.lists import PageNumber, Search, list_page
 from procurement.web.rendering import (
     PAGE_SIZE,
@@ -108,7 +108,7 @@ class TemplatePage:
             if template_id is None:
                 return await self.templates.create(new)
             # The form does not show the rules, so an edit keeps the ones the template has.
-            change = new.model_dump(exclude={"rules"}) | {"version": kept["version"]}
+            change = new.model_dump(exclude={"rules"}) | {"version": whole_number(kept["version"])}
             return await self.templates.update(
                 template_id, WeightingTemplateUpdate.model_validate(change)
             )

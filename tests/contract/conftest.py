@@ -7,22 +7,26 @@ starve the requests that follow it, and a failing case replays against the data 
 
 import asyncio
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 import pytest
 import sqlalchemy as sa
-from litestar import Litestar
+from litestar import Litestar, Request, Response
+from litestar.exceptions import ValidationException
 from schemathesis.python.asgi import shutdown_lifespans
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import SQLModel
 
+from procurement.api.errors import API_EXCEPTION_HANDLERS
 from procurement.app import create_app
 from procurement.config import Settings
 from procurement.db import create_engine
 from procurement.domain.lifecycle import TenderStatus
 from procurement.domain.roles import Role
+from tests.capital_factories import make_capital_project
 from tests.conftest import TEST_SECRET
 from tests.databases import empty_all_tables
 from tests.factories import (
@@ -37,7 +41,7 @@ from tests.factories import (
 )
 
 # Roles whose bearer tokens the fuzzer sends; between them they can reach every operation.
-FUZZING_ROLES = (Role.ADMIN, Role.PROCUREMENT, Role.SUPPLIER)
+FUZZING_ROLES = (Role.ADMIN, Role.PROCUREMENT, Role.FINANCE, Role.SUPPLIER)
 
 
 @dataclass(frozen=True)
@@ -78,17 +82,19 @@ async def seed_council(session: AsyncSession) -> Council:
     await make_bid(session, tenders[1], rival, officer, price="99000.00")
     measure = await make_measure(session, council, "JOB-LOCAL", [("36480.00", date(2025, 4, 1))])
     template = await make_template(session, council)
+    project = await make_capital_project(session, council)
     return Council(
         tokens={role: await token_for(session, users[role]) for role in FUZZING_ROLES},
         ids={
             "organisation_id": [council.id],
             # Never users whose tokens are in use: deactivating them would end the run early.
-            "user_id": [users[Role.EVALUATOR].id, users[Role.FINANCE].id],
+            "user_id": [users[Role.EVALUATOR].id],
             "supplier_id": [bidder.id, rival.id, unused.id],
             "tender_id": [tender.id for tender in tenders],
             "bid_id": [bid.id for bid in bids],
             "measure_id": [measure.id],
             "template_id": [template.id],
+            "project_id": [project.id],
         },
         spare_token=await token_for(session, officer),
     )
@@ -145,9 +151,47 @@ class CouncilSeeder:
         self._runner.close()
 
 
+Handler = Callable[[Request[Any, Any, Any], Exception], Response[Any]]
+
+
+class ParsingRefusals:
+    """Which requests the app refused while parsing them against their documented shapes.
+
+    The app answers 422 both for a request its OpenAPI schema does not allow (the parsing) and
+    for a well-formed one that breaks a rule no schema can state (funding that does not add
+    up to the budget, an answer to a question the tender does not ask). Only the first kind
+    means the document promised more than the server accepts.
+    """
+
+    def __init__(self) -> None:
+        self.refused: list[ValidationException] = []
+
+    def handler(self, handle: Handler) -> Handler:
+        """The app's handler for parsing failures, noting each failure first."""
+
+        def noting(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
+            if isinstance(exc, ValidationException):
+                self.refused.append(exc)
+            return handle(request, exc)
+
+        return noting
+
+    def since(self, start: int) -> list[ValidationException]:
+        """The refusals noted after the first `start`."""
+        return self.refused[start:]
+
+
+@pytest.fixture(scope="module")
+def parsing_refusals() -> ParsingRefusals:
+    """The parsing refusals of the app under test."""
+    return ParsingRefusals()
+
+
 @pytest.fixture(scope="module")
 def contract_app(
-    any_database_url: str, tmp_path_factory: pytest.TempPathFactory
+    any_database_url: str,
+    tmp_path_factory: pytest.TempPathFactory,
+    parsing_refusals: ParsingRefusals,
 ) -> Iterator[Litestar]:
     """The app on SQLite, then on PostgreSQL when configured; the fuzzer starts it in-process.
 
@@ -159,7 +203,12 @@ def contract_app(
         secret_key=TEST_SECRET,
         data_dir=tmp_path_factory.mktemp("contract"),
     )
-    yield create_app(settings)
+    handlers = dict(API_EXCEPTION_HANDLERS)
+    handlers[ValidationException] = parsing_refusals.handler(handlers[ValidationException])
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr("procurement.app.API_EXCEPTION_HANDLERS", handlers)
+        app = create_app(settings)
+    yield app
     # Stop the app the fuzzer started, so its connections close, and leave no rows behind.
     shutdown_lifespans()
     asyncio.run(empty_all_tables(any_database_url))
