@@ -24,9 +24,12 @@ NODE_STAMP := node_modules/.install-stamp
 GOVUK := node_modules/govuk-frontend/dist/govuk
 ASSETS := build/assets
 SCSS := $(wildcard templates/assets/*.scss)
+# The service's own scripts: pages load every script from a file (the Content-Security-Policy
+# allows no inline script).
+APP_JS := $(patsubst templates/assets/%,$(ASSETS)/%,$(wildcard templates/assets/*.js))
 ASSET_FILES := $(ASSETS)/app.css \
 	$(ASSETS)/govuk-frontend.min.js $(ASSETS)/govuk-frontend.min.js.map \
-	$(ASSETS)/htmx.min.js
+	$(ASSETS)/htmx.min.js $(APP_JS)
 
 # Which system packages to insist on: Chromium only matters to the tests.
 # A target-specific value is inherited by that target's prerequisites.
@@ -119,6 +122,10 @@ $(ASSETS)/govuk-frontend.min.js $(ASSETS)/govuk-frontend.min.js.map: $(NODE_STAM
 $(ASSETS)/htmx.min.js: $(NODE_STAMP)
 	@mkdir -p $(@D)
 	cp node_modules/htmx.org/dist/$(@F) $@
+
+$(APP_JS): $(ASSETS)/%.js: templates/assets/%.js
+	@mkdir -p $(@D)
+	cp $< $@
 
 # --- Housekeeping ----------------------------------------------------------
 # data/ holds the local database and uploads, so neither target touches it.

@@ -6,6 +6,7 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
+from procurement.domain.passwords import require_hard_to_guess
 from procurement.domain.roles import Permission, Role
 from procurement.errors import ConflictError, InputError, NotFoundError
 from procurement.models import (
@@ -27,7 +28,7 @@ from procurement.schemas.organisation import (
     OrganisationRead,
     OrganisationUpdate,
 )
-from procurement.services.auth import hash_password
+from procurement.services.auth import hash_password_in_thread
 from procurement.services.queries import check_version, commit_unique, count_referencing
 from procurement.services.users import EMAIL_TAKEN
 from scoring.validation import Severity, SocialValuePolicy
@@ -80,6 +81,8 @@ class OrganisationService:
         and the caller cannot see into it.
         """
         self.actor.require(Permission.MANAGE_ORGANISATION)
+        require_hard_to_guess(data.administrator.password, "administrator.password")
+        password_hash = await hash_password_in_thread(data.administrator.password)
         email = data.administrator.email.lower()
         if await self.session.scalar(sa.select(col(User.id)).where(col(User.email) == email)):
             raise InputError.single("administrator.email", EMAIL_TAKEN)
@@ -91,7 +94,7 @@ class OrganisationService:
                 email=email,
                 full_name=data.administrator.full_name,
                 role=Role.ADMIN,
-                password_hash=hash_password(data.administrator.password),
+                password_hash=password_hash,
             )
         )
         await commit_unique(self.session, "administrator.email", EMAIL_TAKEN)

@@ -6,6 +6,7 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
+from procurement.domain.passwords import require_hard_to_guess
 from procurement.domain.roles import Permission
 from procurement.errors import ConflictError, InputError, NotFoundError
 from procurement.models import ApiToken, Supplier, User
@@ -13,7 +14,7 @@ from procurement.models.base import utc_now
 from procurement.principal import Principal
 from procurement.schemas.common import Page
 from procurement.schemas.user import UserCreate, UserRead, UserUpdate
-from procurement.services.auth import hash_password
+from procurement.services.auth import end_sessions, hash_password_in_thread
 from procurement.services.queries import check_version, commit_unique, fetch_page, get_owned
 
 EMAIL_TAKEN = "A user with this email already exists"
@@ -56,6 +57,10 @@ class UserService:
     async def update(self, user_id: uuid.UUID, data: UserUpdate) -> UserRead:
         """Rename, (de)activate or reset the password of a user."""
         self.actor.require(Permission.MANAGE_USERS)
+        if data.password is not None:
+            require_hard_to_guess(data.password)
+        # Hashed before the transaction begins, so the slow hash holds no lock.
+        new_hash = None if data.password is None else await hash_password_in_thread(data.password)
         row = await get_owned(
             self.session, User, user_id, self.actor.organisation_id, "User", for_update=True
         )
@@ -68,10 +73,10 @@ class UserService:
             row.full_name = data.full_name
         if data.is_active is not None:
             row.is_active = data.is_active
-        if data.password is not None:
-            row.password_hash = hash_password(data.password)
-        if data.is_active is False or data.password is not None:
-            await revoke_tokens(self.session, row.id)
+        if new_hash is not None:
+            row.password_hash = new_hash
+        if data.is_active is False or new_hash is not None:
+            await sign_out_everywhere(self.session, row.id)
         row.touch()
         await self.session.commit()
         return _read(row)
@@ -88,12 +93,14 @@ class UserService:
             )
         row.is_active = False
         row.touch()
-        await revoke_tokens(self.session, row.id)
+        await sign_out_everywhere(self.session, row.id)
         await self.session.commit()
 
 
-async def revoke_tokens(session: AsyncSession, user_id: uuid.UUID) -> None:
-    """Make every live token of the user unusable (password change, deactivation)."""
+async def sign_out_everywhere(session: AsyncSession, user_id: uuid.UUID) -> None:
+    """End every page session and revoke every live token of the user (password change,
+    deactivation); the caller commits."""
+    await end_sessions(session, user_id)
     await session.execute(
         sa.update(ApiToken)
         .where(col(ApiToken.user_id) == user_id, col(ApiToken.revoked_at).is_(None))
@@ -107,6 +114,9 @@ async def create_user(session: AsyncSession, organisation_id: uuid.UUID, data: U
     Shared by the API and the `procurement users create` command, which has no actor.
     """
     email = data.email.lower()
+    require_hard_to_guess(data.password)
+    # Hashed before the transaction begins, so the slow hash holds no lock.
+    password_hash = await hash_password_in_thread(data.password)
     if await session.scalar(sa.select(col(User.id)).where(col(User.email) == email)):
         raise InputError.single("email", EMAIL_TAKEN)
     if data.supplier_id is not None:
@@ -124,7 +134,7 @@ async def create_user(session: AsyncSession, organisation_id: uuid.UUID, data: U
         full_name=data.full_name,
         role=data.role,
         supplier_id=data.supplier_id,
-        password_hash=hash_password(data.password),
+        password_hash=password_hash,
     )
     session.add(row)
     await commit_unique(session, "email", EMAIL_TAKEN)
@@ -132,11 +142,13 @@ async def create_user(session: AsyncSession, organisation_id: uuid.UUID, data: U
 
 
 async def set_password(session: AsyncSession, email: str, password: str) -> None:
-    """Reset a user's password from the command line and sign out their API tokens."""
+    """Reset a user's password from the command line, ending their sessions and tokens."""
+    require_hard_to_guess(password)
+    password_hash = await hash_password_in_thread(password)
     user = await session.scalar(sa.select(User).where(col(User.email) == email.lower()))
     if user is None:
         raise NotFoundError(f"User {email}")
-    user.password_hash = hash_password(password)
+    user.password_hash = password_hash
     user.touch()
-    await revoke_tokens(session, user.id)
+    await sign_out_everywhere(session, user.id)
     await session.commit()

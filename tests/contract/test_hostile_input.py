@@ -3,8 +3,13 @@
 PostgreSQL cannot store the NUL character in text, and Python cannot represent a time past
 the end of year 9999 in UTC. Both once reached the database or the clock and came back as
 server errors; now they are 422s that name the field, on SQLite and PostgreSQL alike.
+
+JSON nested deeper than the decoder can recurse once ended in a server error too; every
+operation that reads a JSON body now refuses it, undecoded, with 400 `json_too_deep`.
 """
 
+import re
+import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -14,6 +19,8 @@ from litestar import Litestar
 from litestar.testing import TestClient
 
 from procurement.domain.roles import Role
+from procurement.json_depth import MAX_JSON_DEPTH
+from tests.api.conftest import Operation, api_operations
 from tests.contract.conftest import CouncilSeeder
 
 NUL = "\x00"
@@ -158,3 +165,76 @@ def test_a_deadline_beyond_the_calendar_in_utc_is_refused(
             "message": "Give a time between the years 1 and 9999, in UTC",
         }
     ]
+
+
+JSON_OPERATIONS = [operation for operation in api_operations() if operation.takes_body]
+OPEN_OPERATIONS = {"createToken"}  # signing in needs no token
+# About 2 KB: deep enough to exhaust the decoder's recursion, as it once did.
+TOO_DEEP = b"[" * 971 + b"]" * 971
+
+
+def probe(
+    http: TestClient[Litestar],
+    councils: CouncilSeeder,
+    operation: Operation,
+    token: str | None,
+    path_id: str,
+    content: bytes = TOO_DEEP,
+) -> tuple[int, str]:
+    """Send a body to the operation, with every path id replaced; the status and error code."""
+    path = re.sub(r"\{[^}]+\}", path_id, operation.path)
+    headers = {"Content-Type": "application/json"}
+    if token:
+        headers["Authorization"] = f"Bearer {token}"
+    response = http.request(operation.method, path, content=content, headers=headers)
+    councils.answered(operation.method, response.status_code)
+    return response.status_code, response.json()["code"]
+
+
+@pytest.mark.parametrize("operation", JSON_OPERATIONS, ids=[op.id for op in JSON_OPERATIONS])
+def test_json_nested_too_deeply_is_refused_before_it_is_decoded(
+    http: TestClient[Litestar], councils: CouncilSeeder, operation: Operation
+) -> None:
+    supplier = councils.current().tokens[Role.SUPPLIER]
+    unknown = str(uuid.uuid4())
+    # The body is read only once the route, the method and the token have passed: without a
+    # token the caller is turned away first, without anything being read.
+    unauthenticated = probe(http, councils, operation, None, unknown)
+    if operation.id in OPEN_OPERATIONS:
+        assert unauthenticated == (400, "json_too_deep")
+    else:
+        assert unauthenticated == (401, "not_authenticated")
+    # With a token, the body is refused before any service looks at the caller's role or the
+    # record: a supplier is refused most of these operations, and these ids exist nowhere.
+    assert probe(http, councils, operation, supplier, unknown) == (400, "json_too_deep")
+    if "{" in operation.path:  # a path that matches no route is not found, unread
+        assert probe(http, councils, operation, supplier, "not-an-id") == (404, "not_found")
+
+
+def test_json_at_the_depth_limit_is_decoded(
+    http: TestClient[Litestar], councils: CouncilSeeder
+) -> None:
+    # A body at the limit reaches validation, which names what is wrong with it.
+    operation = next(op for op in JSON_OPERATIONS if op.id == "createToken")
+    deepest = b"[" * MAX_JSON_DEPTH + b"]" * MAX_JSON_DEPTH
+    assert probe(http, councils, operation, None, "", deepest) == (422, "validation_error")
+    too_deep = b"[" * (MAX_JSON_DEPTH + 1) + b"]" * (MAX_JSON_DEPTH + 1)
+    assert probe(http, councils, operation, None, "", too_deep) == (400, "json_too_deep")
+
+
+def test_the_depth_is_checked_whatever_the_content_type_says(
+    http: TestClient[Litestar], councils: CouncilSeeder
+) -> None:
+    # The body of a JSON operation is decoded as JSON even when sent as text/plain.
+    council = councils.current()
+    response = http.post(
+        "/api/v1/tenders",
+        content=TOO_DEEP,
+        headers={
+            "Authorization": f"Bearer {council.tokens[Role.PROCUREMENT]}",
+            "Content-Type": "text/plain",
+        },
+    )
+    councils.answered("POST", response.status_code)
+    assert response.status_code == 400, response.text
+    assert response.json()["code"] == "json_too_deep"
