@@ -45,13 +45,25 @@ class Settings(BaseSettings):
     port: int = Field(default=8000, ge=1, le=65535)
     secret_key: str = Field(default="", repr=False)
     secure_cookies: bool = False
+    # Failed sign-ins: free tries for one account from one address, from one address across
+    # accounts and for one account across addresses, each followed by growing waits; see
+    # services/sign_in_throttle.py.
     login_attempt_limit: int = Field(default=5, ge=1)
     login_attempt_window_seconds: int = Field(default=900, ge=1)
+    login_client_attempt_limit: int = Field(default=20, ge=1)
+    login_account_attempt_limit: int = Field(default=10, ge=1)
+    login_account_max_delay_seconds: int = Field(default=60, ge=1)
+    # Page sessions end after this long, or after this long without a request.
+    session_lifetime_seconds: int = Field(default=8 * 60 * 60, ge=60)
+    session_idle_timeout_seconds: int = Field(default=30 * 60, ge=60)
     token_lifetime_days: int = Field(default=30, ge=1)
     report_workers: int = Field(default=2, ge=1)
     report_timeout_seconds: float = Field(default=60, gt=0)
     # Render an awarded tender's report and summaries into the cache just after the award.
     report_warm_on_award: bool = True
+    # How often, at most, the running service signs a checkpoint of a chain that has moved
+    # (published at /public/audit/checkpoints); publications and the command take more.
+    audit_checkpoint_interval_seconds: int = Field(default=24 * 60 * 60, ge=60)
 
     @field_validator("database_url")
     @classmethod

@@ -6,30 +6,25 @@ from typing import Any
 from litestar import Controller, Request, delete, get, post
 from litestar.di import NamedDependency
 from litestar.params import JSONBody
-from pydantic import BaseModel, EmailStr, Field
+from pydantic import BaseModel, Field
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from procurement.api.errors import ERROR_RESPONSES, RATE_LIMITED_RESPONSE
 from procurement.config import Settings
 from procurement.models import User
 from procurement.principal import Principal
-from procurement.schemas.fields import NO_NUL
+from procurement.schemas.fields import Email, ShortName
 from procurement.schemas.user import UserRead
+from procurement.security import client_address
 from procurement.services.auth import AuthService, LoginPolicy
 
 
 class TokenRequest(BaseModel):
     """Credentials to exchange for a bearer token."""
 
-    email: EmailStr
+    email: Email
     password: str = Field(min_length=1, max_length=200)
-    name: str = Field(
-        default="api",
-        min_length=1,
-        max_length=100,
-        pattern=NO_NUL,
-        description="A label for the token",
-    )
+    name: ShortName = Field(default="api", description="A label for the token")
 
 
 class TokenIssued(BaseModel):
@@ -59,13 +54,16 @@ class AuthController(Controller):
     )
     async def create_token(
         self,
+        request: Request[Any, Any, Any],
         db_session: NamedDependency[AsyncSession],
         settings: NamedDependency[Settings],
         data: JSONBody[TokenRequest],
     ) -> TokenIssued:
-        """Sign in with email and password; failed attempts are rate-limited."""
+        """Sign in with email and password; failed attempts are throttled (429, Retry-After)."""
         auth = AuthService(db_session)
-        principal = await auth.authenticate(data.email, data.password, login_policy(settings))
+        principal = await auth.authenticate(
+            data.email, data.password, login_policy(settings), client_address(request)
+        )
         lifetime = timedelta(days=settings.token_lifetime_days)
         issued = await auth.issue_token(principal.user_id, data.name, lifetime)
         return TokenIssued(token=issued.token, expires_at=issued.expires_at)

@@ -1,9 +1,8 @@
-"""Users, their API tokens, and login attempts for rate limiting."""
+"""Users, their API tokens and page sessions, and sign-in throttle counters."""
 
 import uuid
 from datetime import datetime
 
-import sqlalchemy as sa
 from advanced_alchemy.types import DateTimeUTC
 from sqlmodel import Field, SQLModel
 
@@ -41,15 +40,35 @@ class ApiToken(SQLModel, table=True):
     revoked_at: datetime | None = optional_timestamp()
 
 
-class LoginAttempt(SQLModel, table=True):
-    """One sign-in attempt, kept in the database so every worker sees the same count."""
+class WebSession(SQLModel, table=True):
+    """A signed-in browser. The cookie holds a random token; only its SHA-256 is stored.
 
-    __tablename__ = "login_attempt"
-    __table_args__ = (sa.Index("ix_login_attempt_email_time", "email", "attempted_at"),)
+    Deleting the row ends the session at once (sign-out, password change, deactivation).
+    """
+
+    __tablename__ = "web_session"
 
     id: uuid.UUID = Field(default_factory=uuid.uuid4, primary_key=True)
-    email: str = Field(max_length=320)
-    attempted_at: datetime = Field(
+    user_id: uuid.UUID = Field(foreign_key="user_account.id", index=True)
+    token_hash: str = Field(max_length=64, unique=True)
+    created_at: datetime = Field(
         default_factory=utc_now, sa_type=DateTimeUTC(timezone=True), nullable=False
     )
-    succeeded: bool
+    last_seen_at: datetime = Field(
+        default_factory=utc_now, sa_type=DateTimeUTC(timezone=True), nullable=False
+    )
+    expires_at: datetime = Field(sa_type=DateTimeUTC(timezone=True), nullable=False)
+
+
+class SignInThrottle(SQLModel, table=True):
+    """Recent failed sign-ins of one subject: an account, an address, or both.
+
+    Kept in the database so every worker process sees, and locks, the same counter.
+    """
+
+    __tablename__ = "sign_in_throttle"
+
+    # The scope and a SHA-256 of the subject, so any email typed fits the column.
+    key: str = Field(max_length=100, primary_key=True)
+    failures: int = Field(default=0)
+    last_attempt_at: datetime = Field(sa_type=DateTimeUTC(timezone=True), nullable=False)

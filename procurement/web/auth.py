@@ -10,8 +10,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from procurement.config import Settings
 from procurement.errors import AuthenticationError, RateLimitedError
-from procurement.security import SESSION_USER_KEY
-from procurement.services.auth import AuthService, LoginPolicy
+from procurement.security import SESSION_TOKEN_KEY, client_address, session_token
+from procurement.services.auth import AuthService, LoginPolicy, SessionPolicy
 from procurement.services.organisations import OrganisationService
 from procurement.web.forms import FieldSpec, Form, FormSpec, read_form
 from procurement.web.rendering import ORGANISATION_KEY, Req, flash, render, see_other
@@ -29,10 +29,10 @@ def safe_next(target: str) -> str:
     return "/"
 
 
-def _sign_in_page(request: Req, form: Form, status_code: int = 200, **extra: str) -> Template:
-    return render(
-        request, "pages/login.html", form=form, status_code=status_code, headers=extra or None
-    )
+def _sign_in_page(
+    request: Req, form: Form, status_code: int = 200, headers: dict[str, str] | None = None
+) -> Template:
+    return render(request, "pages/login.html", form=form, status_code=status_code, headers=headers)
 
 
 class SignInPages(Controller):
@@ -67,25 +67,30 @@ class SignInPages(Controller):
         auth = AuthService(db_session)
         policy = LoginPolicy.from_settings(settings)
         try:
-            principal = await auth.authenticate(values["email"], values["password"], policy)
+            principal = await auth.authenticate(
+                values["email"], values["password"], policy, client_address(request)
+            )
         except RateLimitedError as exc:
             form.errors = [SIGN_IN.item("email", exc.detail)]
-            retry = str(exc.extra["retry_after_seconds"])
-            return _sign_in_page(request, form, 429, **{"Retry-After": retry})
+            retry = {"Retry-After": str(exc.extra["retry_after_seconds"])}
+            return _sign_in_page(request, form, 429, retry)
         except AuthenticationError as exc:
             form.errors = [SIGN_IN.item("email", exc.detail)]
             return _sign_in_page(request, form, 401)
         organisation = await OrganisationService(db_session, principal).get(
             principal.organisation_id
         )
-        request.set_session(
-            {SESSION_USER_KEY: str(principal.user_id), ORGANISATION_KEY: organisation.name}
-        )
+        token = await auth.start_session(principal.user_id, SessionPolicy.from_settings(settings))
+        # A fresh token at every sign-in, so a cookie planted before sign-in is useless.
+        request.set_session({SESSION_TOKEN_KEY: token, ORGANISATION_KEY: organisation.name})
         return see_other(form.value("next"))
 
     @post("/logout")
-    async def sign_out(self, request: Req) -> Redirect:
-        """End the session."""
+    async def sign_out(self, request: Req, db_session: NamedDependency[AsyncSession]) -> Redirect:
+        """End the session, here and in the database, so the old cookie opens nothing."""
+        token = session_token(request)
+        if token is not None:
+            await AuthService(db_session).end_session(token)
         request.clear_session()
         flash(request, "You have signed out")
         return see_other("/login")

@@ -95,7 +95,12 @@ def render(
         "navigation": navigation(request, user),
         "flash": _take_flash(request),
     }
-    return Template(template_name=template, context={**shared, **context}, status_code=status_code)
+    return Template(
+        template_name=template,
+        context={**shared, **context},
+        status_code=status_code,
+        headers=headers,
+    )
 
 
 def see_other(path: str, background: BackgroundTask | None = None) -> Redirect:

@@ -7,13 +7,21 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from procurement.domain.roles import Role
 from procurement.errors import AuthenticationError, RateLimitedError
-from procurement.models import LoginAttempt, User
+from procurement.models import SignInThrottle, User
 from procurement.models.base import utc_now
-from procurement.services.auth import TOKEN_PREFIX, AuthService, hash_token
+from procurement.services.auth import (
+    LOCAL_CLIENT,
+    TOKEN_PREFIX,
+    AuthService,
+    SessionPolicy,
+    hash_token,
+)
+from procurement.services.sign_in_throttle import ACCOUNT_FROM_CLIENT_FIRST_DELAY, throttle_keys
 from tests.factories import PASSWORD
 from tests.integration.support import POLICY, Council
 
 WRONG = "not the password at all"
+SESSIONS = SessionPolicy(lifetime=timedelta(hours=8), idle_timeout=timedelta(minutes=30))
 
 
 def _evaluator(council: Council) -> User:
@@ -60,7 +68,7 @@ async def test_an_inactive_user_cannot_sign_in_even_with_the_right_password(
         await AuthService(session).authenticate(user.email, PASSWORD, POLICY)
 
 
-async def test_too_many_failures_lock_the_email_even_for_the_right_password(
+async def test_too_many_failures_make_the_email_wait_even_for_the_right_password(
     session: AsyncSession, council: Council
 ) -> None:
     auth = AuthService(session)
@@ -68,7 +76,9 @@ async def test_too_many_failures_lock_the_email_even_for_the_right_password(
     await _fail(auth, email, POLICY.attempts)
     with pytest.raises(RateLimitedError) as caught:
         await auth.authenticate(email, PASSWORD, POLICY)
-    assert caught.value.extra == {"retry_after_seconds": 15 * 60}
+    assert caught.value.extra == {
+        "retry_after_seconds": ACCOUNT_FROM_CLIENT_FIRST_DELAY.total_seconds()
+    }
     other = council.users[Role.FINANCE]
     assert (await auth.authenticate(other.email, PASSWORD, POLICY)).user_id == other.id
 
@@ -78,12 +88,14 @@ async def test_failures_older_than_the_window_and_successes_do_not_count(
 ) -> None:
     email = _evaluator(council).email
     long_ago = utc_now() - POLICY.window - timedelta(seconds=1)
-    for succeeded, when in [(False, long_ago), (True, utc_now())]:
-        session.add_all(
-            LoginAttempt(email=email, succeeded=succeeded, attempted_at=when)
-            for _ in range(POLICY.attempts)
-        )
+    session.add_all(
+        SignInThrottle(key=key, failures=POLICY.attempts, last_attempt_at=long_ago)
+        for key in throttle_keys(email, LOCAL_CLIENT).values()
+    )
     await session.commit()
+    auth = AuthService(session)
+    for _ in range(POLICY.attempts):
+        assert (await auth.authenticate(email, PASSWORD, POLICY)).email == email
     principal = await AuthService(session).authenticate(email, PASSWORD, POLICY)
     assert principal.email == email
 
@@ -129,8 +141,9 @@ async def test_an_inactive_users_tokens_and_sessions_do_not_resolve(
 ) -> None:
     auth, token = await _issue(session, council)
     user = _evaluator(council)
-    assert await auth.principal_from_user_id(user.id) is not None
+    page_session = await auth.start_session(user.id, SESSIONS)
+    assert await auth.principal_from_session(page_session, SESSIONS) is not None
     user.is_active = False
     await session.commit()
     assert await auth.principal_from_token(token) is None
-    assert await auth.principal_from_user_id(user.id) is None
+    assert await auth.principal_from_session(page_session, SESSIONS) is None
