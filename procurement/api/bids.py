@@ -8,7 +8,9 @@ from litestar.params import FromPath, JSONBody
 
 from procurement.api.errors import ERROR_RESPONSES
 from procurement.api.params import Paging
+from procurement.schemas.audit import AuditEventRead
 from procurement.schemas.bid import BidPage, BidPost, BidRead, BidReplace, ReceiptPage
+from procurement.schemas.common import Page
 from procurement.services.bids import BidService
 
 
@@ -47,6 +49,27 @@ class BidController(Controller):
     ) -> BidRead:
         """One bid; 403 bid_sealed while the tender is not closed, unless it is your own."""
         return await bids.get(tender_id, bid_id)
+
+    @get(
+        "/{bid_id:uuid}/events",
+        operation_id="listBidEvents",
+        responses=ERROR_RESPONSES,
+        description=(
+            "For the supplier that made the bid: the audit events of its submission, any "
+            "replacement and withdrawal, oldest first, as stored (naming the supplier and who "
+            "sent it), even while the tender is open and other readers of the trail see them "
+            "without the name. Another supplier's bid is 404; staff read `listAuditEvents`."
+        ),
+    )
+    async def list_bid_events(
+        self,
+        bids: NamedDependency[BidService],
+        tender_id: FromPath[uuid.UUID],
+        bid_id: FromPath[uuid.UUID],
+        paging: NamedDependency[Paging],
+    ) -> Page[AuditEventRead]:
+        """The audit trail of your own bid."""
+        return await bids.events(tender_id, bid_id, paging.limit, paging.offset)
 
     @put("/{bid_id:uuid}", operation_id="replaceBid", responses=ERROR_RESPONSES)
     async def replace_bid(

@@ -14,7 +14,9 @@ class AuditEventRead(BaseModel):
 
     position: int = Field(description="1, 2, 3 ... within the organisation's chain")
     occurred_at: datetime
-    actor_id: uuid.UUID | None = Field(description="None when done from the command line")
+    actor_id: uuid.UUID | None = Field(
+        description="None when done from the command line, or withheld (see `withheld`)"
+    )
     actor_name: str
     tender_id: uuid.UUID | None = Field(description="The tender the record belongs to, if any")
     entity_type: str = Field(examples=["tender"])
@@ -26,4 +28,12 @@ class AuditEventRead(BaseModel):
     )
     after: dict[str, Any] | None
     previous_hash: str = Field(description="The hash of the event before in the chain")
-    hash: str = Field(description="SHA-256 over every other field of this event")
+    hash: str = Field(description="SHA-256 over every other field of this event, as stored")
+    withheld: str | None = Field(
+        default=None,
+        description=(
+            "Why part of the stored event is not shown (who bid, while the tender's bids are "
+            "sealed; draft score values and rationales), or None when it is shown as stored"
+        ),
+        examples=["Who bid is not shown until the tender closes"],
+    )

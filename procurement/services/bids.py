@@ -10,9 +10,10 @@ from sqlmodel import col
 from procurement.domain.lifecycle import TenderStatus
 from procurement.domain.roles import Permission, Role
 from procurement.errors import ConflictError, ForbiddenError, InputError, NotFoundError
-from procurement.models import Bid, Supplier, Tender
+from procurement.models import AuditEvent, Bid, Supplier, Tender
 from procurement.models.base import utc_now
 from procurement.principal import Principal
+from procurement.schemas.audit import AuditEventRead
 from procurement.schemas.bid import (
     BidChannel,
     BidPage,
@@ -24,7 +25,9 @@ from procurement.schemas.bid import (
     BidSubmit,
     ReceiptPage,
 )
+from procurement.schemas.common import Page
 from procurement.services.audit import content_digest, record_on_tender
+from procurement.services.audit_redaction import BID_ENTITY, BID_RECEIPT_ACTIONS
 from procurement.services.criteria import check_answers
 from procurement.services.evaluator_access import EVERY_BID, BidAccess, bid_access
 from procurement.services.queries import check_version, fetch_page
@@ -46,7 +49,8 @@ def _store_answers(bid: Bid, data: BidSubmit) -> None:
     ]
 
 
-# How the audit trail words each change to a bid, naming the supplier.
+# How the audit trail stores each change to a bid, naming the supplier; while the bids are
+# sealed, readers of the trail see it without the name (services.audit_redaction).
 BID_SUMMARIES = {
     "submit": "Submitted a bid from {}",
     "record": "Recorded a bid from {}",
@@ -154,6 +158,30 @@ class BidService:
             )
         return await self._read(bid, tender, access)
 
+    async def events(
+        self, tender_id: uuid.UUID, bid_id: uuid.UUID, limit: int, offset: int
+    ) -> Page[AuditEventRead]:
+        """The trail of a supplier's own bid, oldest first: each submission, replacement and
+        withdrawal, in full, whether or not the tender has closed."""
+        self.actor.require(Permission.SUBMIT_OWN_BID)
+        tender = await self.tenders.load(tender_id)
+        bid = await self._load(tender, bid_id)  # another supplier's bid is not found
+        statement = (
+            sa.select(AuditEvent)
+            .where(
+                col(AuditEvent.organisation_id) == tender.organisation_id,
+                col(AuditEvent.tender_id) == tender.id,
+                col(AuditEvent.entity_type) == BID_ENTITY,
+                col(AuditEvent.entity_id) == str(bid.id),
+                # Never the evaluation's events about the bid, such as an evaluator's drafts.
+                col(AuditEvent.action).in_(BID_RECEIPT_ACTIONS),
+            )
+            .order_by(col(AuditEvent.position))
+        )
+        rows, total = await fetch_page(self.session, statement, limit, offset)
+        items = [AuditEventRead.model_validate(row) for row in rows]
+        return Page(items=items, total=total, limit=limit, offset=offset)
+
     async def _audit(
         self, tender: Tender, bid: Bid, action: str, before: dict[str, Any] | None
     ) -> None:
@@ -162,7 +190,7 @@ class BidService:
             self.session,
             self.actor,
             tender,
-            entity_type="bid",
+            entity_type=BID_ENTITY,
             entity_id=bid.id,
             action=action,
             summary=BID_SUMMARIES[action].format(supplier.name if supplier else bid.supplier_id),

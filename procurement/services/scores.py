@@ -4,6 +4,7 @@ import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -15,6 +16,7 @@ from procurement.domain.roles import Permission
 from procurement.errors import ConflictError, FieldError, InputError, NotFoundError
 from procurement.models import Bid, EvaluatorAssignment, Score, Supplier, Tender, User
 from procurement.models.base import utc_now
+from procurement.models.score import SCORE_PLACES
 from procurement.principal import Principal
 from procurement.schemas.bid import BidStatus
 from procurement.schemas.criteria import CriterionSchema
@@ -27,6 +29,7 @@ from procurement.schemas.scores import (
     ScoringProgress,
 )
 from procurement.services import audit
+from procurement.services.audit_redaction import BID_ENTITY, SAVE_DRAFT_SCORES
 from procurement.services.evaluation_state import (
     require_evaluation_open,
     require_evaluation_readable,
@@ -54,6 +57,25 @@ def scale_error(criterion: CriterionSchema, value: Decimal) -> str | None:
         allowed = ", ".join(f"{level.normalize():f}" for level in sorted(levels))
         return f"Choose one of the scale's levels: {allowed}"
     return None
+
+
+def draft_facts(row: Score) -> dict[str, Any]:
+    """What the audit trail keeps of a draft score: which score it is and a digest of its value
+    and rationale, which stay the evaluator's own until their set is submitted."""
+    contents = {
+        "id": str(row.id),  # so equal drafts of different scores have different digests
+        "version": row.version,
+        "value": f"{row.value:.{SCORE_PLACES}f}",
+        "rationale": row.rationale,
+    }
+    return {
+        "id": str(row.id),
+        "bid_id": str(row.bid_id),
+        "evaluator_id": str(row.evaluator_id),
+        "criterion_key": row.criterion_key,
+        "version": row.version,
+        "contents_sha256": audit.content_digest(contents),
+    }
 
 
 async def visible_bids(session: AsyncSession, tender: Tender, access: BidAccess) -> list[Bid]:
@@ -243,7 +265,7 @@ class ScoreService:
                 raise InputError.single(
                     f"scores.{index}.version", "There is no saved score to update; send null"
                 )
-        before = {key: audit.snapshot(row) for key, row in existing.items()}
+        before = {key: draft_facts(row) for key, row in existing.items()}
         before_status = tender.status
         if tender.status is TenderStatus.CLOSED:  # the first score saved starts the evaluation
             tender.status = next_status(tender.status, TenderAction.BEGIN_EVALUATION)
@@ -270,15 +292,15 @@ class ScoreService:
             self.session,
             self.actor,
             tender,
-            entity_type="bid",
+            entity_type=BID_ENTITY,
             entity_id=bid.id,
-            action="save_draft_scores",
+            action=SAVE_DRAFT_SCORES,
             summary=f"Saved draft scores for {', '.join(i.criterion_key for i in data.scores)} "
             f"on a bid for {tender.reference}{began}",
             before={"tender_status": before_status.value, "scores": before},
             after={
                 "tender_status": tender.status.value,
-                "scores": {key: audit.snapshot(row) for key, row in existing.items()},
+                "scores": {key: draft_facts(row) for key, row in existing.items()},
             },
         )
         await self.session.commit()

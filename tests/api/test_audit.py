@@ -124,7 +124,20 @@ async def test_bid_events_hold_a_digest_and_never_the_sealed_contents(world: Wor
     submitted = await world.post(f"/tenders/{tender.id}/bids", "supplier", {"price": "83417.29"})
     assert submitted.status_code == 201, submitted.text
 
-    (event,) = (await _trail(world, "admin", tender_id=str(tender.id)))["items"]
+    (sealed,) = (await _trail(world, "admin", tender_id=str(tender.id)))["items"]
+    # While the bids are sealed, not even who bid is shown.
+    assert sealed["summary"] == "Submitted a bid"
+    assert set(sealed["after"]) == {"status", "channel", "received_at", "withdrawn_at", "version"}
+    assert "Acme" not in str(sealed)
+    assert "83417" not in str(sealed)
+    closing = await world.post(f"/tenders/{tender.id}/close", "procurement", {"reason": "Done"})
+    assert closing.status_code == 200, closing.text
+
+    event = next(
+        e
+        for e in (await _trail(world, "admin", tender_id=str(tender.id)))["items"]
+        if e["entity_type"] == "bid"
+    )
 
     assert event["summary"] == "Submitted a bid from Acme Lighting Ltd"
     assert set(event["after"]) == {

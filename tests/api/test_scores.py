@@ -74,8 +74,12 @@ class TestSavingDrafts:
             ("4.00", "Better", 2)
         ]
         trail = await audit_trail(world, str(judged.bids[0].id))
-        assert trail[-1].before["scores"]["method"]["value"] == "3.00"
-        assert trail[-1].after["scores"]["method"]["value"] == "4.00"
+        # The trail keeps a digest of each draft, never its value or rationale.
+        was, now = trail[-1].before["scores"]["method"], trail[-1].after["scores"]["method"]
+        assert (was["version"], now["version"]) == (1, 2)
+        assert len(was["contents_sha256"]) == 64
+        assert was["contents_sha256"] != now["contents_sha256"]
+        assert not {"value", "rationale"} & (set(was) | set(now))
 
     async def test_a_stale_save_changes_nothing(self, world: World, judged: Judged) -> None:
         first = (await _save(world, judged, score("method", "3"))).json()["scores"][0]

@@ -1,4 +1,5 @@
-"""A tender's timeline page: its audit events in order, what each changed, bids kept sealed."""
+"""A tender's timeline page: its audit events in order, what each changed, bids kept sealed
+and bidders unnamed until the tender closes."""
 
 from decimal import Decimal
 
@@ -55,9 +56,10 @@ async def test_officer_follows_the_tender_to_its_timeline_and_sees_what_changed(
         "Edited draft tender NB-2026-014",
         "Changed the award criteria of tender NB-2026-014",
         "Published tender NB-2026-014",
-        "Submitted a bid from Nene Valley Builders Ltd",
+        "Submitted a bid",
     ]
     assert council.officer.email in await rows.nth(0).inner_text()
+    assert "Not shown until the tender closes" in await rows.nth(4).inner_text()
 
     edited = rows.nth(1)
     await edited.get_by_text("What changed").click()
@@ -73,7 +75,39 @@ async def test_officer_follows_the_tender_to_its_timeline_and_sees_what_changed(
     await visitor.check_accessibility()  # with the details open
     await visitor.screenshot("tender-timeline")
 
-    # The bid stays sealed: its receipt and digest are shown, never its price.
+    # The bid stays sealed: when it arrived is shown, never who sent it, its digest or price.
+    page = await visitor.page.inner_text("main")
+    assert "Received at" in page
+    for secret in (
+        "Nene Valley",
+        str(council.supplier.id),
+        council.supplier_user.email,
+        council.supplier_user.full_name,
+        "Contents sha256",
+        "123,456.78",
+        "123456.78",
+    ):
+        assert secret not in page, secret
+
+
+async def test_once_the_tender_closes_its_timeline_names_the_bidder_but_not_the_price(
+    visitor: Visitor, db: AsyncSession, council: Council, published: TenderRead
+) -> None:
+    closing = TenderTransition(reason="Every expected bid is in")
+    await TenderService(db, principal_for(council.officer)).transition(
+        published.id, TenderAction.CLOSE, closing
+    )
+    await db.commit()
+    await visitor.sign_in(council.officer.email)
+
+    await visitor.open(f"/tenders/{published.id}/timeline")
+
+    rows = visitor.page.locator("main table tbody tr")
+    bid = rows.nth(4)
+    assert "Submitted a bid from Nene Valley Builders Ltd" in await bid.inner_text()
+    assert council.supplier_user.email in await bid.inner_text()
+    await bid.get_by_text("What changed").click()
+    # The bid's receipt and digest are shown, never its price.
     page = await visitor.page.inner_text("main")
     assert "Contents sha256" in page
     assert "123,456.78" not in page
