@@ -1,13 +1,11 @@
 """The application factory: wires the database, security, API, pages and templates together."""
 
+import asyncio
 from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from contextlib import asynccontextmanager, suppress
+from datetime import timedelta
 
-from advanced_alchemy.extensions.litestar import (
-    AsyncSessionConfig,
-    SQLAlchemyAsyncConfig,
-    SQLAlchemyPlugin,
-)
+from advanced_alchemy.extensions.litestar import AsyncSessionConfig, SQLAlchemyPlugin
 from litestar import Litestar
 from litestar.openapi import OpenAPIConfig
 from litestar.openapi.plugins import ScalarRenderPlugin, SwaggerRenderPlugin
@@ -19,7 +17,7 @@ from sqlmodel import SQLModel
 
 import procurement.models  # noqa: F401  (registers every table on the metadata)
 from procurement.api.assessment_summaries import AssessmentSummaryController
-from procurement.api.audit import AuditController
+from procurement.api.audit import AuditController, PublicCheckpointController
 from procurement.api.auth import AuthController
 from procurement.api.awards import AwardController
 from procurement.api.bids import BidController
@@ -34,6 +32,7 @@ from procurement.api.exclusions import ExclusionController
 from procurement.api.health import health
 from procurement.api.measures import MeasureController
 from procurement.api.moderation import ModerationController
+from procurement.api.openapi import ClosedShapeSchemaPlugin, NestedFieldSchemaPlugin
 from procurement.api.organisations import OrganisationController
 from procurement.api.publications import PublicationController
 from procurement.api.reports import EvaluationReportController
@@ -44,8 +43,11 @@ from procurement.api.tenders import TenderController
 from procurement.api.users import UserController
 from procurement.api.weighting_templates import WeightingTemplateController
 from procurement.config import BUILD_DIR, NODE_MODULES_DIR, TEMPLATES_DIR, Settings, get_settings
-from procurement.db import create_engine, session_factory
+from procurement.db import RequestDatabaseConfig, create_engine, session_factory
+from procurement.json_depth import DepthCheckedRequest
 from procurement.security import authentication_middleware, csrf_config, session_config
+from procurement.security_headers import security_headers
+from procurement.services.audit_checkpoints import keep_checkpointing
 from procurement.services.report_rendering import REPORT_POOL
 from procurement.web import WEB_CONTROLLERS, pages_or_api, register_template_helpers
 
@@ -69,6 +71,7 @@ API_CONTROLLERS = [
     MeasureController,
     WeightingTemplateController,
     AuditController,
+    PublicCheckpointController,
     SpendController,
     PublicationController,
     CapitalProjectController,
@@ -86,13 +89,21 @@ def create_app(settings: Settings | None = None) -> Litestar:
     async def lifespan(app: Litestar) -> AsyncIterator[None]:
         app.state.sessionmaker = sessions
         app.state.settings = settings
+        interval = timedelta(seconds=settings.audit_checkpoint_interval_seconds)
+        checkpointing = asyncio.create_task(
+            keep_checkpointing(sessions, settings.secret_key, interval)
+        )
+        app.state.checkpointing = checkpointing
         try:
             yield
         finally:
-            REPORT_POOL.shutdown()
+            checkpointing.cancel()
+            with suppress(asyncio.CancelledError):
+                await checkpointing
+            await REPORT_POOL.close()
             await engine.dispose()
 
-    database = SQLAlchemyAsyncConfig(
+    database = RequestDatabaseConfig(
         engine_instance=engine,
         session_config=AsyncSessionConfig(expire_on_commit=False),
         metadata=SQLModel.metadata,
@@ -116,9 +127,15 @@ def create_app(settings: Settings | None = None) -> Litestar:
         route_handlers=[health, *API_CONTROLLERS, *WEB_CONTROLLERS, *static],
         dependencies=SERVICE_DEPENDENCIES,
         exception_handlers=pages_or_api(API_EXCEPTION_HANDLERS),
-        plugins=[SQLAlchemyPlugin(config=database)],
+        plugins=[
+            SQLAlchemyPlugin(config=database),
+            NestedFieldSchemaPlugin(),
+            ClosedShapeSchemaPlugin(),
+        ],
         middleware=[session_config(settings).middleware, authentication_middleware()],
         csrf_config=csrf_config(settings),
+        request_class=DepthCheckedRequest,
+        before_send=[security_headers(settings)],
         template_config=TemplateConfig(
             directory=TEMPLATES_DIR,
             engine=JinjaTemplateEngine,

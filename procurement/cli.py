@@ -1,17 +1,19 @@
 """The `procurement` command: serve, migrate, seed the demo, and manage users and tokens."""
 
 import asyncio
+import signal
 import sys
 import uuid
 from collections.abc import Awaitable, Callable
 from contextlib import ExitStack
 from datetime import timedelta
 from pathlib import Path
+from types import FrameType
 from typing import TypeVar
 
 import click
 import sqlalchemy as sa
-from pydantic import ValidationError
+from pydantic import TypeAdapter, ValidationError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
@@ -20,19 +22,24 @@ from procurement.db import create_engine, open_session
 from procurement.domain.roles import Role
 from procurement.errors import DomainError
 from procurement.migrate import upgrade_database
-from procurement.models import Organisation, Tender, User
+from procurement.models import AuditCheckpoint, Organisation, Tender, User
+from procurement.schemas.audit_witness import ChainPoint, WitnessFile
 from procurement.schemas.organisation import OrganisationBase
 from procurement.schemas.spend import SpendImportRead
 from procurement.schemas.user import UserCreate
 from procurement.services.assessment_summaries import summary_batch
-from procurement.services.audit import VerifyReport, verify_chains
+from procurement.services.audit_checkpoints import take_checkpoints, witnessed_findings
+from procurement.services.audit_rows import record_baseline
+from procurement.services.audit_verify import run_checks, trail_size
 from procurement.services.auth import AuthService
+from procurement.services.integrity import IntegrityFinding
 from procurement.services.organisations import create_organisation
 from procurement.services.reports import evaluation_report
 from procurement.services.spend_import import SpendRowsError, check_size, import_spend
 from procurement.services.users import create_user, set_password
 
 T = TypeVar("T")
+_CHAIN_POINTS = TypeAdapter(list[ChainPoint])
 # Demo passwords are random per install; they are kept beside the database so that every
 # `make run` can print them again. The file lives in the git-ignored data directory.
 DEMO_LOGINS_FILE = "demo-logins.txt"
@@ -77,6 +84,10 @@ def serve(host: str | None, port: int | None, workers: int) -> None:
 
     settings = get_settings()
     host, port = host or settings.host, port or settings.port
+    # uvicorn shuts the app down on SIGTERM, then raises the signal again with the handler
+    # found here. Python's default would end the process without its exit hooks: logs would
+    # be lost and multiprocessing would report the report pool's semaphores as leaked.
+    signal.signal(signal.SIGTERM, _exit_after_shutdown)
     click.echo(f"Serving on http://{host}:{port}  (API docs at /schema)")
     uvicorn.run(
         "procurement.app:create_app",
@@ -87,6 +98,10 @@ def serve(host: str | None, port: int | None, workers: int) -> None:
         proxy_headers=True,
         log_level="info",
     )
+
+
+def _exit_after_shutdown(_signum: int, _frame: FrameType | None) -> None:
+    sys.exit(0)
 
 
 @main.group()
@@ -177,11 +192,8 @@ def users_create(
 def users_set_password(email: str) -> None:
     """Set a user's password. It is prompted for, or read from stdin."""
     password = _read_password(prompt=True)
-    if len(password) < 12:
-        raise click.ClickException("The password must be at least 12 characters")
-
     _run(lambda session: set_password(session, email, password))
-    click.echo(f"Password set for {email}; their API tokens were revoked")
+    click.echo(f"Password set for {email}; their sessions were ended and API tokens were revoked")
 
 
 async def _one_organisation(session: AsyncSession, organisation_id: str | None) -> uuid.UUID:
@@ -256,35 +268,94 @@ def audit() -> None:
     """The tamper-evident audit trail."""
 
 
+def _witnessed_points(files: tuple[Path, ...]) -> list[tuple[str, list[ChainPoint]]]:
+    """The chain heads recorded in saved checkpoint files, by file name."""
+    points = []
+    for path in files:
+        text = path.read_text(encoding="utf-8")
+        try:
+            try:
+                found = WitnessFile.model_validate_json(text).checkpoints
+            except ValidationError:
+                found = _CHAIN_POINTS.validate_json(text)
+        except ValidationError as error:
+            raise click.BadParameter(
+                f"{path.name} is neither the JSON of /public/audit/checkpoints nor a list of "
+                f"{{organisation_id, position, hash}}: {_validation_messages(error)}",
+                param_hint="--checkpoint",
+            ) from error
+        points.append((path.name, found))
+    return points
+
+
 @audit.command("verify")
-def audit_verify() -> None:
-    """Check every organisation's audit chain; exit 1 if any event was edited or removed."""
+@click.option(
+    "--checkpoint",
+    "checkpoint_files",
+    multiple=True,
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="A saved copy of /public/audit/checkpoints (or a list of {organisation_id, position, "
+    "hash}): the chain must still pass through every head it records. May be repeated.",
+)
+def audit_verify(checkpoint_files: tuple[Path, ...]) -> None:
+    """Check the audit chains, every audited record against the trail, stored checkpoints and
+    stored files; exit 1 on any finding."""
+    witnessed = _witnessed_points(checkpoint_files)
+    secret_key = get_settings().secret_key
 
-    async def work(session: AsyncSession) -> tuple[VerifyReport, dict[uuid.UUID, str]]:
-        report = await verify_chains(session)
-        broken = [b.organisation_id for b in report.breaks]
-        names = await session.execute(
-            sa.select(col(Organisation.id), col(Organisation.name)).where(
-                col(Organisation.id).in_(broken)
-            )
-        )
-        return report, dict(names.tuples().all())
+    async def work(session: AsyncSession) -> tuple[list[IntegrityFinding], int, int]:
+        findings = await run_checks(session, secret_key)
+        for source, points in witnessed:
+            findings += await witnessed_findings(session, points, source)
+        return findings, *await trail_size(session)
 
-    report, names = _run(work)
-    checked = f"{_counted(report.chains, 'chain')} and {_counted(report.events, 'event')} checked"
-    if report.intact:
+    findings, chains, events = _run(work)
+    checked = f"{_counted(chains, 'chain')} and {_counted(events, 'event')} checked"
+    if not findings:
         click.echo(f"The audit trail is intact: {checked}.")
         return
-    for found in report.breaks:
-        # A closed organisation's trail outlives it, so the id alone may be all there is.
-        organisation = names.get(found.organisation_id, "an organisation no longer on record")
-        event = "missing" if found.event_id is None else f"id {found.event_id}"
-        click.echo(
-            f"BROKEN: {organisation} ({found.organisation_id}), event {found.position} "
-            f"({event}): {found.problem}"
-        )
-    click.echo(f"{len(report.breaks)} of {report.chains} chains are broken; {checked}.")
+    for found in findings:
+        click.echo(f"BROKEN: {found.subject}: {found.problem}")
+    broken = sum(found.check == "chain" for found in findings)  # one per broken chain
+    click.echo(
+        f"{_counted(len(findings), 'problem')} found ({broken} of {chains} chains are broken); "
+        f"{checked}."
+    )
     sys.exit(1)
+
+
+@audit.command("baseline")
+def audit_baseline() -> None:
+    """Record the state of audited records the trail has never recorded (those made before it
+    recorded row states), then sign a checkpoint. Run once after upgrading."""
+    secret_key = get_settings().secret_key
+
+    async def work(session: AsyncSession) -> tuple[dict[uuid.UUID, int], int]:
+        recorded = await record_baseline(session)
+        return recorded, len(await take_checkpoints(session, secret_key))
+
+    recorded, checkpoints = _run(work)
+    if not recorded:
+        click.echo("Every audited record is already on the trail; no baseline was needed.")
+    for organisation_id, rows in sorted(recorded.items(), key=lambda item: str(item[0])):
+        click.echo(f"Recorded {_counted(rows, 'record')} for organisation {organisation_id}.")
+    click.echo(f"Signed {_counted(checkpoints, 'checkpoint')}.")
+
+
+@audit.command("checkpoint")
+def audit_checkpoint() -> None:
+    """Sign and store the head of every chain that has moved since its last checkpoint (for
+    cron); they are published at /public/audit/checkpoints."""
+    secret_key = get_settings().secret_key
+
+    async def work(session: AsyncSession) -> list[AuditCheckpoint]:
+        return await take_checkpoints(session, secret_key)
+
+    for checkpoint in _run(work):
+        click.echo(
+            f"Checkpoint {checkpoint.id}: organisation {checkpoint.organisation_id}, event "
+            f"{checkpoint.position}, hash {checkpoint.hash}"
+        )
 
 
 async def _tender_by_reference(

@@ -101,3 +101,15 @@ class ReportTimeoutError(DomainError):
             code="report_timeout",
             status_code=503,
         )
+
+
+class FileIntegrityError(DomainError):
+    """A stored file's bytes differ from the SHA-256 recorded for them, so it is not served."""
+
+    def __init__(self, subject: str) -> None:
+        super().__init__(
+            detail=f"The {subject} does not match the digest recorded when it was stored, so "
+            "it is not served; this has been logged",
+            code="integrity_error",
+            status_code=500,
+        )

@@ -49,6 +49,9 @@ ERROR_RESPONSES: dict[int, ResponseSpec] = {
 }
 RATE_LIMITED_RESPONSE = _documented("Too many failed attempts; see Retry-After")
 REPORT_TIMEOUT_RESPONSE = _documented("The report took too long to produce (`report_timeout`)")
+INTEGRITY_ERROR_RESPONSE = _documented(
+    "The stored file does not match its recorded SHA-256, so it is not served (`integrity_error`)"
+)
 
 
 def error_body(error: DomainError) -> ErrorBody:

@@ -1,6 +1,6 @@
 """SQLModel tables. Importing this package registers every table on SQLModel.metadata."""
 
-from procurement.models.audit import AuditChainHead, AuditEvent
+from procurement.models.audit import AuditChainHead, AuditCheckpoint, AuditEvent
 from procurement.models.award import Award
 from procurement.models.bid import Bid
 from procurement.models.capital_project import (
@@ -19,12 +19,13 @@ from procurement.models.score import ModeratedScore, Score
 from procurement.models.spend import ImportStatus, SpendImport, SpendTransaction
 from procurement.models.supplier import Supplier
 from procurement.models.tender import Tender
-from procurement.models.user import ApiToken, LoginAttempt, User
+from procurement.models.user import ApiToken, SignInThrottle, User, WebSession
 from procurement.models.weighting_template import WeightingTemplate
 
 __all__ = [
     "ApiToken",
     "AuditChainHead",
+    "AuditCheckpoint",
     "AuditEvent",
     "Award",
     "Bid",
@@ -32,7 +33,6 @@ __all__ = [
     "EvaluationResultCache",
     "EvaluatorAssignment",
     "ImportStatus",
-    "LoginAttempt",
     "Measure",
     "MeasureValue",
     "ModeratedScore",
@@ -44,10 +44,12 @@ __all__ = [
     "PublicationFile",
     "ReportCache",
     "Score",
+    "SignInThrottle",
     "SpendImport",
     "SpendTransaction",
     "Supplier",
     "Tender",
     "User",
+    "WebSession",
     "WeightingTemplate",
 ]

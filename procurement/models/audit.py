@@ -45,6 +45,12 @@ class AuditEvent(SQLModel, table=True):
     after: dict[str, Any] | None = Field(default=None, sa_type=sa.JSON)
     previous_hash: str = Field(max_length=64)
     hash: str = Field(max_length=64)
+    # The state, as stored, of every audited row the event's transaction wrote:
+    # {"<table>:<id>": SHA-256 of the row's canonical form, or None once deleted}. Covered by
+    # `hash` when present; None on events recorded before row states were kept.
+    row_digests: dict[str, str | None] | None = Field(
+        default=None, sa_type=sa.JSON(none_as_null=True)
+    )
 
 
 class AuditChainHead(SQLModel, table=True):
@@ -56,3 +62,23 @@ class AuditChainHead(SQLModel, table=True):
     organisation_id: uuid.UUID = Field(primary_key=True)
     position: int = 0
     hash: str = Field(default=GENESIS_HASH, max_length=64)
+
+
+class AuditCheckpoint(SQLModel, table=True):
+    """An organisation's chain head at a moment, signed by the service, for the public to keep.
+
+    Anyone who saved a checkpoint can later show that the chain still passes through it: a
+    re-hashed or truncated chain cannot.
+    """
+
+    __tablename__ = "audit_checkpoint"
+    __table_args__ = (sa.Index("ix_audit_checkpoint_organisation", "organisation_id", "position"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    organisation_id: uuid.UUID  # no foreign key, like the trail it vouches for
+    position: int
+    hash: str = Field(max_length=64)
+    taken_at: datetime = Field(
+        default_factory=utc_now, sa_type=DateTimeUTC(timezone=True), nullable=False
+    )
+    signature: str = Field(max_length=128)  # Ed25519, hex

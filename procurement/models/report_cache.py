@@ -20,8 +20,10 @@ class ReportCache(SQLModel, table=True):
     key: str = Field(primary_key=True, max_length=64)
     tender_id: uuid.UUID = Field(foreign_key="tender.id", index=True)
     kind: str = Field(max_length=40)
+    # The line "sha256:<hex digest of the document>\n", then the document: the digest that
+    # proves the bytes travels with them (services.file_integrity).
     content: bytes = Field(sa_type=sa.LargeBinary, nullable=False)
-    size: int
+    size: int  # of the document
     created_at: datetime = Field(
         default_factory=utc_now, sa_type=DateTimeUTC(timezone=True), nullable=False
     )

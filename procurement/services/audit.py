@@ -5,23 +5,40 @@ import hashlib
 import json
 import uuid
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
+from decimal import Decimal
+from enum import Enum
 from typing import Any
 
 import sqlalchemy as sa
 from pydantic import TypeAdapter, ValidationError
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import Session
 from sqlmodel import SQLModel, col
 
 from procurement.domain.roles import Permission
 from procurement.errors import InputError
-from procurement.models import Tender
+from procurement.models import (
+    Award,
+    Bid,
+    CapitalProject,
+    EvaluatorAssignment,
+    ModeratedScore,
+    ProjectBudgetProfile,
+    ProjectFunding,
+    ProjectTender,
+    Publication,
+    PublicationFile,
+    Score,
+    Tender,
+)
 from procurement.models.audit import GENESIS_HASH, AuditChainHead, AuditEvent
 from procurement.models.base import utc_now
 from procurement.principal import Principal
 from procurement.schemas.audit import AuditEventRead
 from procurement.schemas.common import Page
 from procurement.schemas.fields import UtcDateTime
+from procurement.services.audit_redaction import readable_events, sealed_bid_event
 from procurement.services.queries import fetch_page
 
 COMMAND_LINE = "Command line"
@@ -29,11 +46,15 @@ COMMAND_LINE = "Command line"
 # who must not learn them, and it can never be edited to take them out again.
 NEVER_RECORDED = frozenset({"password_hash", "token_hash"})
 VERIFY_BATCH = 1000
+# What the current transaction has appended to the trail, and which audited rows it wrote:
+# kept in the session's `info` from the first write until commit or rollback.
+_TRANSACTION_EVENTS = "audit.events"
+_TRANSACTION_ROWS = "audit.rows"
 _UTC_MOMENT: TypeAdapter[datetime] = TypeAdapter(UtcDateTime)
 _EVENTS = sa.inspect(AuditEvent).local_table
 
 
-def _canonical(value: Any) -> bytes:
+def canonical_json(value: Any) -> bytes:
     """One byte spelling of a JSON value, whatever order its keys were built in."""
     text = json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
     return text.encode()
@@ -41,7 +62,7 @@ def _canonical(value: Any) -> bytes:
 
 def content_digest(value: Any) -> str:
     """The SHA-256 of a JSON value's canonical form: proof of contents without showing them."""
-    return hashlib.sha256(_canonical(value)).hexdigest()
+    return hashlib.sha256(canonical_json(value)).hexdigest()
 
 
 def snapshot(row: SQLModel, *, exclude: set[str] | None = None) -> dict[str, Any]:
@@ -59,18 +80,24 @@ def actor_name(actor: Principal | None) -> str:
     return f"{actor.full_name} <{actor.email}>"
 
 
-def _timestamp(moment: datetime) -> str:
-    # One spelling whatever the database hands back: UTC, to the microsecond.
+def utc_timestamp(moment: datetime) -> str:
+    """One spelling of a moment whatever the database hands back: UTC, to the microsecond."""
     return moment.astimezone(UTC).isoformat(timespec="microseconds")
 
 
 def event_hash(event: AuditEvent) -> str:
-    """SHA-256 over every field of the event but its own hash, the previous hash included."""
+    """SHA-256 over every field of the event but its own hash, the previous hash included.
+
+    Row digests are covered only when the event has them, so events recorded before row
+    states were kept still hash as they did.
+    """
+    row_digests = {} if event.row_digests is None else {"row_digests": event.row_digests}
     return content_digest(
-        {
+        row_digests
+        | {
             "organisation_id": str(event.organisation_id),
             "position": event.position,
-            "occurred_at": _timestamp(event.occurred_at),
+            "occurred_at": utc_timestamp(event.occurred_at),
             "actor_id": None if event.actor_id is None else str(event.actor_id),
             "actor_name": event.actor_name,
             "tender_id": None if event.tender_id is None else str(event.tender_id),
@@ -106,8 +133,12 @@ async def record(
     before: dict[str, Any] | None = None,
     after: dict[str, Any] | None = None,
     tender_id: uuid.UUID | None = None,
+    row_digests: dict[str, str | None] | None = None,
 ) -> AuditEvent:
     """Append an event to the organisation's chain, inside the caller's transaction.
+
+    The stored state of every audited row the transaction writes is added to the last event
+    it appends, at commit; `row_digests` records the state of rows it did not write.
 
     The chain head is locked until the caller commits, so concurrent writers queue here and
     each extends the chain from the event before it. If the caller rolls back, the event
@@ -144,12 +175,192 @@ async def record(
         after=after,
         previous_hash=head.hash,
         hash="",
+        row_digests=row_digests,
     )
     event.hash = event_hash(event)
     head.position = event.position
     head.hash = event.hash
     session.add(event)
+    session.info.setdefault(_TRANSACTION_EVENTS, []).append(event)
     return event
+
+
+# ---- Row states ---------------------------------------------------------------------------
+# Each event also keeps the digest of every audited row its transaction wrote, read back from
+# the database at commit, so `verify` can prove that the live rows are still what the trail
+# last recorded. Both sides digest rows read by the same query from the same database, so an
+# in-memory value can never disagree with its stored form.
+
+
+def _table_of(model: type[SQLModel]) -> sa.Table:
+    table: sa.Table = sa.inspect(model, raiseerr=True).local_table
+    return table
+
+
+@dataclass(frozen=True)
+class AuditedPart:
+    """Rows that belong to an audited row (a scheme's funding lines) and are digested with it."""
+
+    model: type[SQLModel]
+    owner_column: str
+    omitted: frozenset[str] = frozenset()
+
+    @property
+    def table(self) -> sa.Table:
+        """The table as stored."""
+        return _table_of(self.model)
+
+
+@dataclass(frozen=True)
+class AuditedTable:
+    """A table whose live rows must match the state the trail last recorded for them."""
+
+    model: type[SQLModel]
+    parts: tuple[AuditedPart, ...] = ()
+    # How a row is traced to its organisation: its own column, or its tender's.
+    through_tender: bool = False
+    # Columns the database itself may change, with no event to record it.
+    omitted: frozenset[str] = frozenset()
+
+    @property
+    def table(self) -> sa.Table:
+        """The table as stored."""
+        return _table_of(self.model)
+
+    @property
+    def name(self) -> str:
+        """The table's name, which starts each of its rows' keys on the trail."""
+        return self.table.name
+
+    def key(self, row_id: uuid.UUID) -> str:
+        """How the trail names one row: "<table>:<id>"."""
+        return f"{self.name}:{row_id}"
+
+
+AUDITED_TABLES = (
+    # The award criteria and evaluation rules included; not the template they were copied
+    # from, which the database forgets (SET NULL) when that template is deleted.
+    AuditedTable(Tender, omitted=frozenset({"criteria_template_id"})),
+    AuditedTable(Bid, through_tender=True),  # exclusions included
+    AuditedTable(EvaluatorAssignment, through_tender=True),  # declarations and decisions
+    AuditedTable(Score, through_tender=True),
+    AuditedTable(ModeratedScore, through_tender=True),
+    AuditedTable(Award, through_tender=True),
+    AuditedTable(
+        CapitalProject,
+        parts=(
+            AuditedPart(ProjectFunding, "project_id"),
+            AuditedPart(ProjectBudgetProfile, "project_id"),
+            AuditedPart(ProjectTender, "project_id"),
+        ),
+    ),
+    # A file's bytes are proved by its SHA-256 column, which is digested; the bytes are
+    # checked against it by the file check, so they need not be read here.
+    AuditedTable(
+        Publication, parts=(AuditedPart(PublicationFile, "publication_id", frozenset({"content"})),)
+    ),
+)
+# Which audited row a written object is, or is part of, and the column holding that row's id.
+_WRITTEN_AS: dict[type[SQLModel], tuple[AuditedTable, str]] = {
+    audited.model: (audited, "id") for audited in AUDITED_TABLES
+} | {
+    part.model: (audited, part.owner_column) for audited in AUDITED_TABLES for part in audited.parts
+}
+
+
+def _plain(value: Any) -> Any:
+    """A stored value as JSON, one spelling per value whatever type the driver handed back."""
+    if isinstance(value, Enum):
+        return value.value
+    if isinstance(value, datetime):
+        return utc_timestamp(value)
+    if isinstance(value, date | Decimal | uuid.UUID):
+        return str(value)
+    if isinstance(value, bytes):
+        return hashlib.sha256(value).hexdigest()
+    return value
+
+
+def _plain_row(row: sa.RowMapping, omitted: frozenset[str] = frozenset()) -> dict[str, Any]:
+    return {name: _plain(value) for name, value in row.items() if name not in omitted}
+
+
+def read_row_digests(
+    session: Session, audited: AuditedTable, statement: sa.Select[Any]
+) -> dict[uuid.UUID, str]:
+    """Digest every row of `audited` the statement selects, with its parts, as now stored."""
+    rows = session.execute(statement).mappings().all()
+    ids = [row["id"] for row in rows]
+    parts: dict[uuid.UUID, dict[str, list[bytes]]] = {row_id: {} for row_id in ids}
+    for part in audited.parts:
+        owner = part.table.c[part.owner_column]
+        for found in session.execute(sa.select(part.table).where(owner.in_(ids))).mappings():
+            lines = parts[found[part.owner_column]].setdefault(part.table.name, [])
+            lines.append(canonical_json(_plain_row(found, part.omitted)))
+    digests = {}
+    for row in rows:
+        # Parts are sorted by their canonical form: the order the database returns them in
+        # is not part of the record.
+        state = {"row": _plain_row(row, audited.omitted)} | {
+            name: [json.loads(line) for line in sorted(lines)]
+            for name, lines in parts[row["id"]].items()
+        }
+        digests[row["id"]] = content_digest(state)
+    return digests
+
+
+def _stored_states(
+    session: Session, written: set[tuple[AuditedTable, uuid.UUID]]
+) -> dict[str, str | None]:
+    """The digest of each of these rows as now stored; None for a row that is gone."""
+    states: dict[str, str | None] = {}
+    for audited in AUDITED_TABLES:
+        ids = sorted((row_id for table, row_id in written if table is audited), key=str)
+        for start in range(0, len(ids), VERIFY_BATCH):
+            batch = ids[start : start + VERIFY_BATCH]
+            statement = sa.select(audited.table).where(audited.table.c.id.in_(batch))
+            found = read_row_digests(session, audited, statement)
+            states |= {audited.key(row_id): found.get(row_id) for row_id in batch}
+    return states
+
+
+def _note_written_rows(session: Session, _context: object, _instances: object) -> None:
+    """Before each flush: remember which audited rows the transaction is writing."""
+    written: set[tuple[AuditedTable, uuid.UUID]] = session.info.setdefault(_TRANSACTION_ROWS, set())
+    for row in (*session.new, *session.dirty, *session.deleted):
+        found = _WRITTEN_AS.get(type(row))
+        if found is not None:
+            audited, id_column = found
+            written.add((audited, getattr(row, id_column)))
+
+
+def _record_row_states(session: Session) -> None:
+    """Before commit: put the stored state of every audited row written on the last event."""
+    events: list[AuditEvent] = session.info.get(_TRANSACTION_EVENTS, [])
+    if not events:
+        return
+    session.flush()  # so that what is read back is what this transaction wrote
+    written = session.info.pop(_TRANSACTION_ROWS, set())
+    if not written:
+        return
+    event = events[-1]
+    event.row_digests = (event.row_digests or {}) | _stored_states(session, written)
+    event.hash = event_hash(event)
+    # The last event of the transaction is its chain's last: nothing links to it yet.
+    head = session.get(AuditChainHead, event.organisation_id)
+    if head is not None and head.position == event.position:
+        head.hash = event.hash
+
+
+def _forget_transaction(session: Session, *_: object) -> None:
+    session.info.pop(_TRANSACTION_EVENTS, None)
+    session.info.pop(_TRANSACTION_ROWS, None)
+
+
+sa.event.listen(Session, "before_flush", _note_written_rows)
+sa.event.listen(Session, "before_commit", _record_row_states)
+sa.event.listen(Session, "after_commit", _forget_transaction)
+sa.event.listen(Session, "after_rollback", _forget_transaction)
 
 
 @dataclass(frozen=True)
@@ -193,13 +404,16 @@ class AuditService:
         if filters.tender_id is not None:
             statement = statement.where(col(AuditEvent.tender_id) == filters.tender_id)
         if filters.user_id is not None:
-            statement = statement.where(col(AuditEvent.actor_id) == filters.user_id)
+            # Listing a bidder's own events would name who bid while the bids are sealed.
+            statement = statement.where(
+                col(AuditEvent.actor_id) == filters.user_id, sa.not_(sealed_bid_event())
+            )
         if since is not None:
             statement = statement.where(col(AuditEvent.occurred_at) >= since)
         if until is not None:
             statement = statement.where(col(AuditEvent.occurred_at) <= until)
         rows, total = await fetch_page(self.session, statement, limit, offset)
-        items = [AuditEventRead.model_validate(row) for row in rows]
+        items = await readable_events(self.session, rows)
         return Page(items=items, total=total, limit=limit, offset=offset)
 
 

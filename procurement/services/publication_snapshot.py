@@ -60,6 +60,8 @@ class SnapshotHeader:
     correction_note: str
     published_at: datetime
     published_by: str
+    # The organisation's audit chain head when publishing: {organisation_id, position, hash}.
+    audit_chain: dict[str, Any] | None = None
 
 
 def amount(value: Decimal) -> str:
@@ -311,6 +313,7 @@ def build_snapshot(figures: ProgrammeFigures, header: SnapshotHeader) -> dict[st
         "correction_note": header.correction_note,
         "published_at": header.published_at.isoformat(),
         "published_by": header.published_by,
+        **({} if header.audit_chain is None else {"audit_chain": header.audit_chain}),
         "variance_threshold_percent": amount(VARIANCE_THRESHOLD_PERCENT),
         "totals": _totals(totals, len(projects)),
         "by_service_area": areas,

@@ -9,7 +9,8 @@
 - A publication is never edited or deleted (409 `publication_immutable`). A correction is a new
   version of the same period that supersedes the latest one; the old version stays readable.
 - Files are served from the database exactly as stored, so every download of a file is the
-  same bytes, with the same digest, for ever.
+  same bytes, with the same digest, for ever; bytes that no longer match their recorded
+  digest are refused (500 `integrity_error`), never served (services.file_integrity).
 - Anyone may read what is published, and the contracts awarded, without signing in
   (PublicRecords); nothing unpublished, unawarded or sealed is reachable from there.
 """
@@ -37,6 +38,7 @@ from procurement.domain.postcodes import is_in_local_area
 from procurement.domain.roles import Permission
 from procurement.errors import ConflictError, InputError, NotFoundError
 from procurement.models import (
+    AuditChainHead,
     Award,
     Bid,
     Organisation,
@@ -45,6 +47,7 @@ from procurement.models import (
     Supplier,
     Tender,
 )
+from procurement.models.audit import GENESIS_HASH
 from procurement.models.base import utc_now
 from procurement.principal import Principal
 from procurement.schemas.common import Page
@@ -57,6 +60,7 @@ from procurement.schemas.publication import (
     PublicationTotals,
 )
 from procurement.services import audit
+from procurement.services.audit_checkpoints import take_checkpoints
 from procurement.services.capital_figures import (
     VARIANCE_THRESHOLD_PERCENT,
     ProjectFigures,
@@ -64,6 +68,7 @@ from procurement.services.capital_figures import (
     programme_figures,
     proxy_values,
 )
+from procurement.services.file_integrity import require_intact
 from procurement.services.publication_files import file_name, make_files
 from procurement.services.publication_snapshot import SnapshotHeader, amount, build_snapshot
 from procurement.services.queries import count, get_owned
@@ -136,6 +141,48 @@ def file_headers(stored: StoredFile, *, download: bool = True) -> dict[str, str]
         # file_name keeps names to ASCII letters, digits, dots and hyphens: no quoting needed.
         "Content-Disposition": f'{disposition}; filename="{stored.name}"',
     }
+
+
+def holds_current(if_none_match: str | None, stored: StoredFile) -> bool:
+    """Whether an If-None-Match header names this file's ETag, so the caller already holds
+    it: by weak comparison, in a list or as "*" (RFC 9110, section 13.1.2)."""
+    if if_none_match is None:
+        return False
+    etag = f'"{stored.sha256}"'
+    tags = (tag.strip() for tag in if_none_match.split(","))
+    return any(tag == "*" or tag.removeprefix("W/") == etag for tag in tags)
+
+
+@dataclass(frozen=True)
+class FileReply:
+    """How to answer a request for a stored file: the status, the headers and the body."""
+
+    status_code: int
+    headers: dict[str, str]
+    body: bytes
+
+
+def file_reply(
+    stored: StoredFile, headers: dict[str, str], *, method: str, if_none_match: str | None
+) -> FileReply:
+    """The answer to GET or HEAD for a stored file: 304 and no body when the caller already
+    holds it, the headers alone (with the file's length) for HEAD, otherwise its bytes."""
+    if holds_current(if_none_match, stored):
+        return FileReply(304, headers, b"")
+    if method == "HEAD":
+        return FileReply(200, headers | {"Content-Length": str(len(stored.content))}, b"")
+    return FileReply(200, headers, stored.content)
+
+
+async def _chain_head(session: AsyncSession, organisation_id: uuid.UUID) -> dict[str, Any]:
+    """The organisation's audit chain head as committed, as a publication records it."""
+    head = await session.scalar(
+        sa.select(AuditChainHead)
+        .where(col(AuditChainHead.organisation_id) == organisation_id)
+        .execution_options(populate_existing=True)
+    )
+    position, hash_ = (0, GENESIS_HASH) if head is None else (head.position, head.hash)
+    return {"organisation_id": str(organisation_id), "position": position, "hash": hash_}
 
 
 @dataclass(frozen=True)
@@ -248,6 +295,9 @@ async def _stored_file(
     if row is None:
         raise NotFoundError(WHAT)
     stored, title, version = row
+    await require_intact(
+        f"{kind.value} file of publication {publication_id}", stored.content, stored.sha256
+    )
     return StoredFile(
         file_name(title, version, kind), stored.media_type, stored.content, stored.sha256
     )
@@ -427,6 +477,7 @@ class PublicationService:
                 correction_note=note,
                 published_at=row.published_at,
                 published_by=self.actor.full_name,
+                audit_chain=await _chain_head(self.session, organisation_id),
             ),
         )
         files = await make_files(row.snapshot, settings)
@@ -470,6 +521,9 @@ class PublicationService:
                 "reload and check it",
                 code="publication_clash",
             ) from error
+        # Signed now, so the head the publication names, and its own event after it, are
+        # witnessed at once.
+        await take_checkpoints(self.session, settings.secret_key, organisation_id=organisation_id)
         return await self.get(row.id)
 
 
@@ -486,6 +540,9 @@ class PublicSummary:
     published_at: datetime
     correction_note: str
     superseded_by: Successor | None
+    # The audit chain head the publication recorded ({organisation_id, position, hash});
+    # None for publications made before heads were recorded.
+    audit_chain: dict[str, Any] | None = None
 
 
 @dataclass(frozen=True)
@@ -534,6 +591,7 @@ class PublicRecords:
                 published_at=row.Publication.published_at,
                 correction_note=row.Publication.correction_note,
                 superseded_by=successors.get(row.Publication.id),
+                audit_chain=row.audit_chain,
             )
             for row in rows
         ]
@@ -545,7 +603,10 @@ class PublicRecords:
     def _listed(*, with_snapshot: bool = False) -> sa.Select[Any]:
         loading = sa.orm.undefer(_SNAPSHOT) if with_snapshot else sa.orm.defer(_SNAPSHOT)
         return (
-            sa.select(Publication, col(Organisation.name))
+            # The audit chain head alone, without loading the whole snapshot.
+            sa.select(
+                Publication, col(Organisation.name), _SNAPSHOT["audit_chain"].label("audit_chain")
+            )
             .join(Organisation, col(Organisation.id) == col(Publication.organisation_id))
             .options(loading)
         )

@@ -31,11 +31,16 @@ from procurement.models import (
     User,
 )
 from procurement.models.base import utc_now
+from procurement.services.file_integrity import cache_subject, cached_document, stamped
 from reports.pdf import RENDER_TEMPLATE_VERSION, render_pdf
 
 
 class RenderDeadlineError(Exception):
     """A worker gave up on a render that overran its time limit."""
+
+
+# How often the deadline's alarm fires again once the time is up, until the render stops.
+DEADLINE_REPEAT_SECONDS = 0.05
 
 
 def _stop_render(_signum: int, _frame: FrameType | None) -> None:
@@ -61,11 +66,21 @@ def render_within(
     is too big to finish cannot hold a worker for ever.
     """
     signal.signal(signal.SIGALRM, _stop_render)
-    signal.setitimer(signal.ITIMER_REAL, seconds)
+    # The alarm repeats until the render has unwound: a library that catches broad exceptions
+    # around some step could swallow the first one, and the render would then run on.
+    signal.setitimer(signal.ITIMER_REAL, seconds, DEADLINE_REPEAT_SECONDS)
     try:
         return renderer(template, context, title=title)
     finally:
         signal.setitimer(signal.ITIMER_REAL, 0)
+
+
+def _leave_stopping_to_the_pool() -> None:
+    # Ctrl-C reaches the whole process group, and a service manager may signal every process
+    # of the service; the web process stops its workers itself (ReportPool.close), after the
+    # render under way, so a stray signal must not kill a worker mid-render.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
 
 
 class ReportPool:
@@ -89,6 +104,7 @@ class ReportPool:
             self._executor = ProcessPoolExecutor(
                 max_workers=settings.report_workers,
                 mp_context=multiprocessing.get_context("spawn"),
+                initializer=_leave_stopping_to_the_pool,
             )
         return self._executor.submit(
             render_within, settings.report_timeout_seconds, template, context, title, renderer
@@ -99,6 +115,17 @@ class ReportPool:
         if self._executor is not None:
             self._executor.shutdown(wait=False, cancel_futures=True)
             self._executor = None
+
+    async def close(self) -> None:
+        """Stop the workers and wait until they have exited, when the service stops.
+
+        Queued renders are cancelled; one under way ends within its time limit. Waiting lets
+        the pool release its queues' semaphores before the process exits, and leaves no worker
+        behind it.
+        """
+        executor, self._executor = self._executor, None
+        if executor is not None:
+            await asyncio.to_thread(executor.shutdown, wait=True, cancel_futures=True)
 
 
 REPORT_POOL = ReportPool()
@@ -191,12 +218,17 @@ async def report_fingerprint(session: AsyncSession, *, tender: Tender, kind: str
     return hashlib.sha256(encoded.encode()).hexdigest()
 
 
-async def _store(session: AsyncSession, values: dict[str, Any]) -> None:
+async def _store(session: AsyncSession, values: dict[str, Any], *, replace: bool) -> None:
     # Two requests may render the same report at once: the first insert wins, the second is
-    # a no-op (same key, same inputs, so the same document).
+    # a no-op (same key, same inputs, so the same document). A discarded entry is replaced.
     insert = postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
     statement = insert(ReportCache).values(**values)
-    await session.execute(statement.on_conflict_do_nothing(index_elements=[col(ReportCache.key)]))
+    keys = [col(ReportCache.key)]
+    if replace:
+        changed = {name: statement.excluded[name] for name in ("content", "size", "created_at")}
+        await session.execute(statement.on_conflict_do_update(index_elements=keys, set_=changed))
+    else:
+        await session.execute(statement.on_conflict_do_nothing(index_elements=keys))
     await session.commit()
 
 
@@ -221,12 +253,17 @@ async def render_cached(
     - `settings` gives the worker count and the time limit (`provide_settings` in handlers).
     - Raises ReportTimeoutError (503, `report_timeout`) when the render overruns; nothing is
       cached then. Commits the session after storing a new document.
+    - The document is stored with its SHA-256 (`file_integrity.stamped`). A cached document
+      that no longer matches it is never served: it is logged, rendered again and replaced,
+      since it is derived from the database anyway.
     """
     cached: bytes | None = await session.scalar(
         sa.select(col(ReportCache.content)).where(col(ReportCache.key) == fingerprint)
     )
     if cached is not None:
-        return cached
+        document = await cached_document(cached, cache_subject(fingerprint, kind, tender.id))
+        if document is not None:
+            return document
     content = await render_in_pool(settings, template, await build_context(), title)
     await _store(
         session,
@@ -234,9 +271,10 @@ async def render_cached(
             "key": fingerprint,
             "tender_id": tender.id,
             "kind": kind,
-            "content": content,
+            "content": await stamped(content),
             "size": len(content),
             "created_at": utc_now(),
         },
+        replace=cached is not None,
     )
     return content

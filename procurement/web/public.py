@@ -10,17 +10,19 @@ import itertools
 import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Annotated
+from typing import Annotated, Any
 from xml.etree import ElementTree
 
-from litestar import Controller, Response, get
+from litestar import Controller, HttpMethod, Response, get, route
 from litestar.di import NamedDependency
+from litestar.exceptions import MethodNotAllowedException
 from litestar.params import FromPath, PathParameter, QueryParameter
 from litestar.response import Template
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from procurement.errors import NotFoundError
 from procurement.schemas.publication import PublicationFileKind, split_reference
+from procurement.services.audit_checkpoints import CHECKPOINTS_PATH
 from procurement.services.publication_files import document_context
 from procurement.services.publications import (
     PUBLIC_PATH,
@@ -29,6 +31,7 @@ from procurement.services.publications import (
     PublicSummary,
     StoredFile,
     file_headers,
+    file_reply,
 )
 from procurement.web.publications import FILE_NAMES
 from procurement.web.rendering import PAGE_SIZE, Req, page_offset, pagination, render
@@ -40,6 +43,9 @@ FEED_TITLE = "Capital programme summaries"
 IMMUTABLE = "public, max-age=31536000, immutable"
 # The HTML file is shown on this site; it needs nothing but its own inline styles.
 HTML_POLICY = "default-src 'none'; style-src 'unsafe-inline'; img-src data:"
+# Published files are the same for everyone, so they set no cookie: neither the session
+# (which would be renewed on every download) nor the CSRF token. Caches may then share them.
+NO_COOKIES = {"skip_session": True, "exclude_from_csrf": True}
 
 
 @dataclass(frozen=True)
@@ -58,12 +64,24 @@ def by_period(summaries: list[PublicSummary]) -> list[PeriodGroup]:
     ]
 
 
-def _served(stored: StoredFile, kind: PublicationFileKind) -> Response[bytes]:
+def _served(request: Req, stored: StoredFile, kind: PublicationFileKind) -> Response[bytes]:
+    """A published file as the response to GET or HEAD, or 304 when the caller holds it."""
     is_page = kind is PublicationFileKind.HTML
     headers = {**file_headers(stored, download=not is_page), "Cache-Control": IMMUTABLE}
     if is_page:
         headers["Content-Security-Policy"] = HTML_POLICY
-    return Response(stored.content, media_type=stored.media_type, headers=headers)
+    reply = file_reply(
+        stored,
+        headers,
+        method=request.method,
+        if_none_match=request.headers.get("if-none-match"),
+    )
+    return Response(
+        reply.body,
+        status_code=reply.status_code,
+        media_type=stored.media_type,
+        headers=reply.headers,
+    )
 
 
 def _text(parent: ElementTree.Element, tag: str, text: str) -> None:
@@ -72,6 +90,15 @@ def _text(parent: ElementTree.Element, tag: str, text: str) -> None:
 
 def _link(parent: ElementTree.Element, href: str, rel: str = "alternate") -> None:
     ElementTree.SubElement(parent, f"{{{ATOM}}}link", rel=rel, type="text/html", href=href)
+
+
+def chain_head_text(head: dict[str, Any], checkpoints_url: str) -> str:
+    """The audit chain head a publication recorded, in words anyone can check it by."""
+    return (
+        f"When it was published, the council's audit trail stood at event {head['position']}, "
+        f"hash {head['hash']} (organisation {head['organisation_id']}); later heads are "
+        f"signed at {checkpoints_url}."
+    )
 
 
 def atom_feed(base_url: str, summaries: list[PublicSummary]) -> bytes:
@@ -102,6 +129,8 @@ def atom_feed(base_url: str, summaries: list[PublicSummary]) -> bytes:
         about = f"Version {summary.version} of the capital programme summary for {summary.period}."
         if summary.correction_note:
             about += f" It corrects version {summary.version - 1}: {summary.correction_note}"
+        if summary.audit_chain is not None:
+            about += " " + chain_head_text(summary.audit_chain, base_url + CHECKPOINTS_PATH)
         _text(entry, "summary", about)
     document: bytes = ElementTree.tostring(feed, encoding="utf-8", xml_declaration=True)
     return document
@@ -130,7 +159,11 @@ class PublicPages(Controller):
         base_url = str(request.base_url).rstrip("/")
         return Response(atom_feed(base_url, summaries), media_type=ATOM_MEDIA_TYPE)
 
-    @get("/publications/{reference:str}")
+    @route(
+        "/publications/{reference:str}",
+        http_method=[HttpMethod.GET, HttpMethod.HEAD],
+        opt=NO_COOKIES,
+    )
     async def publication(
         self,
         request: Req,
@@ -145,7 +178,9 @@ class PublicPages(Controller):
         publication_id, kind = parsed
         records = PublicRecords(db_session)
         if kind is not None:
-            return _served(await records.file(publication_id, kind), kind)
+            return _served(request, await records.file(publication_id, kind), kind)
+        if request.method == HttpMethod.HEAD:
+            raise MethodNotAllowedException("HEAD is answered for a publication's files only")
         publication = await records.publication(publication_id)
         return render(
             request,
@@ -156,13 +191,20 @@ class PublicPages(Controller):
             file_names=FILE_NAMES,
         )
 
-    @get("/publications/{publication_id:uuid}/archive.pdf")
+    @route(
+        "/publications/{publication_id:uuid}/archive.pdf",
+        http_method=[HttpMethod.GET, HttpMethod.HEAD],
+        opt=NO_COOKIES,
+    )
     async def archive(
-        self, db_session: NamedDependency[AsyncSession], publication_id: FromPath[uuid.UUID]
+        self,
+        request: Req,
+        db_session: NamedDependency[AsyncSession],
+        publication_id: FromPath[uuid.UUID],
     ) -> Response[bytes]:
         """The archival copy of a publication: PDF/A-3b with the JSON data attached."""
         kind = PublicationFileKind.ARCHIVE_PDF
-        return _served(await PublicRecords(db_session).file(publication_id, kind), kind)
+        return _served(request, await PublicRecords(db_session).file(publication_id, kind), kind)
 
     @get("/awards")
     async def awards(
